@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sae.Cli.Bench;
+using Sae.Numerics;
+
+namespace Sae.Cli.Commands;
+
+/// <summary><c>sae bench</c>: throughput of the numeric kernels at SAE shapes, printed as JSON.</summary>
+internal static class BenchCommand
+{
+    private static readonly string[] AllParts = ["gemm"];
+
+    public static Command Create()
+    {
+        var threads = new Option<int>("--threads", "-t")
+        {
+            Description = "Threads to use (default: all cores).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var shape = new Option<string?>("--shape")
+        {
+            Description = "Time one GEMM of this shape instead of the defaults: M,N,K (C is [M,N], depth K).",
+        };
+        var op = new Option<string>("--op")
+        {
+            Description = "With --shape: abt (C = A·Bᵀ, the encoder), ab, atb (a weight gradient) or atbt.",
+            DefaultValueFactory = _ => "abt",
+        };
+        var only = new Option<string>("--only")
+        {
+            Description = $"Comma-separated parts to run: {string.Join(", ", AllParts)}.",
+            DefaultValueFactory = _ => string.Join(",", AllParts),
+        };
+        var budget = new Option<double>("--budget")
+        {
+            Description = "Seconds to spend timing each measurement (at least 3 repetitions are always timed).",
+            DefaultValueFactory = _ => 3.0,
+        };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Also write the JSON to this file." };
+        var command = new Command("bench",
+            "Measure the numeric kernels at SAE shapes and print JSON: GEMM GFLOP/s for the encoder shape [4096×768]·[16384×768]ᵀ, "
+            + "4096³ and the gradient products, and the time of top-k and sparse decode. Progress goes to stderr.")
+        {
+            threads, shape, op, only, budget, output,
+        };
+        command.SetAction(parse => Execute(
+            parse.GetValue(threads), parse.GetValue(shape), parse.GetValue(op)!, parse.GetValue(only)!,
+            parse.GetValue(budget), parse.GetValue(output)));
+        return command;
+    }
+
+    private static int Execute(int threads, string? shapeText, string op, string only, double budget, FileInfo? output)
+    {
+        if (threads < 1)
+            throw new UserErrorException($"--threads must be at least 1 (got {threads}).");
+        if (!(budget > 0))
+            throw new UserErrorException($"--budget must be a positive number of seconds (got {budget}).");
+        var parts = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var p in parts.Where(p => !AllParts.Contains(p)))
+            throw new UserErrorException($"--only: unknown part '{p}' (known: {string.Join(", ", AllParts)}).");
+
+        var report = new JsonObject
+        {
+            ["machine"] = Machine(threads),
+        };
+        if (parts.Contains("gemm"))
+        {
+            var shapes = shapeText is null ? GemmShape.Defaults : [GemmShape.Parse(shapeText, op)];
+            var results = new JsonArray();
+            foreach (var s in shapes)
+            {
+                Console.Error.WriteLine($"bench: gemm {s.Name} ({s.M}×{s.N}×{s.K}, {s.Operation}) on {threads} thread(s)…");
+                results.Add(GemmBench.Run(s, threads, budget));
+            }
+            report["gemm"] = results;
+        }
+        string json = report.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        Console.WriteLine(json);
+        if (output is not null)
+            File.WriteAllText(output.FullName, json + Environment.NewLine);
+        return 0;
+    }
+
+    private static JsonObject Machine(int threads) => new()
+    {
+        ["cores"] = Environment.ProcessorCount,
+        ["threads"] = threads,
+        ["gemm_kernel"] = Gemm.Isa.ToString(),
+        ["os"] = RuntimeInformation.OSDescription,
+        ["runtime"] = RuntimeInformation.FrameworkDescription,
+        ["timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+    };
+}

@@ -1,0 +1,28 @@
+using System.CommandLine;
+
+namespace Sae.Cli.Commands;
+
+/// <summary>The <c>sae</c> root command: wires the sub-commands and turns user errors into one-line messages.</summary>
+internal static class SaeCommand
+{
+    /// <summary>Exit code for a usage or input error (the user's to fix).</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Parses <paramref name="args"/>, runs the chosen command and returns its exit code.</summary>
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand(
+            "sae: train many sparse autoencoders on the same activations with different seeds and measure which features they share.");
+        root.Subcommands.Add(BenchCommand.Create());
+        try
+        {
+            // our handler below prints user errors as one line; bugs keep their stack trace
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (UserErrorException e)
+        {
+            Console.Error.WriteLine($"sae: error: {e.Message}");
+            return UsageError;
+        }
+    }
+}

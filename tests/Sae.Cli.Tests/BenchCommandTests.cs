@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace Sae.Cli.Tests;
+
+public class BenchCommandTests
+{
+    [Fact]
+    public void Bench_CustomShape_PrintsJsonWithGflops()
+    {
+        var r = SaeProcess.Run("bench", "--shape", "64,96,48", "--op", "atb", "--threads", "2", "--budget", "0.05");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var gemm = doc.RootElement.GetProperty("gemm");
+        Assert.Equal(1, gemm.GetArrayLength());
+        var row = gemm[0];
+        Assert.Equal(64, row.GetProperty("m").GetInt32());
+        Assert.Equal("atb", row.GetProperty("op").GetString());
+        Assert.Equal(2, row.GetProperty("threads").GetInt32());
+        Assert.True(row.GetProperty("gflops").GetDouble() > 0);
+        Assert.Equal(2, doc.RootElement.GetProperty("machine").GetProperty("threads").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("--threads", "0", "--threads must be at least 1")]
+    [InlineData("--shape", "3,4", "--shape must be three positive integers")]
+    [InlineData("--only", "nope", "unknown part 'nope'")]
+    [InlineData("--budget", "-1", "--budget must be a positive number")]
+    public void Bench_BadOption_OneLineErrorAndExitCode2(string option, string value, string expected)
+    {
+        var r = SaeProcess.Run("bench", option, value);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.StdErr, StringComparison.Ordinal);
+        Assert.Single(r.StdErr.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", r.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bench_Help_ExplainsTheCommand()
+    {
+        var r = SaeProcess.Run("bench", "--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("GFLOP/s", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("--threads", r.StdOut, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace Sae.Cli.Tests;
+
+/// <summary>Runs the built <c>sae</c> executable as a real child process.</summary>
+internal static class SaeProcess
+{
+    /// <summary>Output of one run.</summary>
+    internal sealed record Result(int ExitCode, string StdOut, string StdErr);
+
+    /// <summary>Runs <c>sae</c> with the given arguments and waits (at most two minutes) for it to exit.</summary>
+    public static Result Run(params string[] args)
+    {
+        // sae.dll is copied next to the test assembly by the project reference
+        string dll = Path.Combine(AppContext.BaseDirectory, "sae.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"sae {string.Join(' ', args)} did not exit within two minutes");
+        }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
