@@ -37,19 +37,38 @@ internal static unsafe class GemmDriver<TKernel>
         });
     }
 
+    /// <summary>Floats of packed op(A) for mc rows over depth k (rows padded to MR).</summary>
+    public static long PackedALength(int mc, int k) => (long)Partition.Count(mc, TKernel.MR) * TKernel.MR * k;
+
+    /// <summary>
+    /// Packs rows [i0, i0+mc) of op(A) over the whole depth: the block for depth offset pc starts at
+    /// dst + pc·(mc rounded up to MR), laid out as <see cref="GemmPacking.PackA"/> writes it.
+    /// </summary>
+    public static void PackARows(in GemmOperand a, int i0, int mc, int k, float* dst)
+    {
+        long mcPadded = (long)Partition.Count(mc, TKernel.MR) * TKernel.MR;
+        for (int pc = 0; pc < k; pc += KC)
+            GemmPacking.PackA(a, i0, mc, pc, Math.Min(KC, k - pc), TKernel.MR, dst + pc * mcPadded);
+    }
+
     /// <summary>
     /// dst[i, j] (row stride ldd) = (accumulate ? dst : 0) + Σ_p op(A)[i0+i, p]·op(B)[p, j0+j]
-    /// for i &lt; mc, j &lt; nc. j0 must be a multiple of NR; packA needs MC·KC floats.
+    /// for i &lt; mc, j &lt; nc. j0 must be a multiple of NR. When <paramref name="aPrepacked"/>,
+    /// packA already holds <see cref="PackARows"/>'s output for these rows; otherwise it is scratch
+    /// of MC·KC floats and each depth block of A is packed just before use (while it is hot in L2).
     /// </summary>
     public static void ComputeBlock(in GemmOperand a, float* packedB, int k, int i0, int mc, int j0, int nc,
-        float* dst, int ldd, bool accumulate, float* packA)
+        float* dst, int ldd, bool accumulate, float* packA, bool aPrepacked)
     {
         int mr = TKernel.MR, nr = TKernel.NR;
+        long mcPadded = (long)Partition.Count(mc, mr) * mr;
         float* edge = stackalloc float[mr * nr];
         for (int pc = 0; pc < k; pc += KC)
         {
             int kc = Math.Min(KC, k - pc);
-            GemmPacking.PackA(a, i0, mc, pc, kc, mr, packA);
+            float* aBlock = aPrepacked ? packA + pc * mcPadded : packA;
+            if (!aPrepacked)
+                GemmPacking.PackA(a, i0, mc, pc, kc, mr, aBlock);
             bool load = accumulate || pc > 0;
             for (int jr = 0; jr < nc; jr += nr)
             {
@@ -61,11 +80,11 @@ internal static unsafe class GemmDriver<TKernel>
                     float* c = dst + (long)ir * ldd + jr;
                     if (rows == mr && cols == nr)
                     {
-                        TKernel.Run(kc, packA + (long)ir * kc, bPanel, c, ldd, load);
+                        TKernel.Run(kc, aBlock + (long)ir * kc, bPanel, c, ldd, load);
                     }
                     else
                     {
-                        TKernel.Run(kc, packA + (long)ir * kc, bPanel, edge, nr, load: false);
+                        TKernel.Run(kc, aBlock + (long)ir * kc, bPanel, edge, nr, load: false);
                         StoreEdge(edge, nr, c, ldd, rows, cols, load);
                     }
                 }
@@ -88,7 +107,7 @@ internal static unsafe class GemmDriver<TKernel>
             int i0 = ib * mc, j0 = jb * NC;
             float* packA = NativeScratch.ForThread(1).Get((long)mc * KC);
             ComputeBlock(a, (float*)pb, k, i0, Math.Min(mc, m - i0), j0, Math.Min(NC, n - j0),
-                (float*)pcOut + (long)i0 * n + j0, n, accumulate, packA);
+                (float*)pcOut + (long)i0 * n + j0, n, accumulate, packA, aPrepacked: false);
         });
     }
 
