@@ -17,7 +17,7 @@ namespace Sae.Numerics;
 /// instruction set.</para>
 /// <para>Precision versus torch: torch takes each tensor's norm in float32 and then the norm of the
 /// stacked norms; here the whole sum is in double and the root is rounded to float once, so the
-/// total norm may differ from torch's by a few float ulps (never more accurate on torch's side).
+/// total norm may differ from torch's by a few float ulps, the extra rounding error being torch's.
 /// The coefficient then follows torch's float32 arithmetic exactly.</para>
 /// </remarks>
 public static class GradientClip
