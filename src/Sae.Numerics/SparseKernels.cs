@@ -24,8 +24,17 @@ internal static class SparseKernels
         for (int b = first; b < end; b++)
         {
             ReadOnlySpan<float> gRow = g.Slice(b * d, d);
-            for (int j = 0; j < k; j++)
-                result[(b * k) + j] = LaneDot.Dot(gRow, w.Slice(indices[(b * k) + j] * d, d));
+            ReadOnlySpan<int> rowIndices = indices.Slice(b * k, k);
+            Span<float> rowResult = result.Slice(b * k, k);
+            int j = 0;
+            for (; j <= k - 4; j += 4)
+            {
+                LaneDot.Dot4(
+                    gRow, w.Slice(rowIndices[j] * d, d), w.Slice(rowIndices[j + 1] * d, d),
+                    w.Slice(rowIndices[j + 2] * d, d), w.Slice(rowIndices[j + 3] * d, d), rowResult.Slice(j, 4));
+            }
+            for (; j < k; j++)
+                rowResult[j] = LaneDot.Dot(gRow, w.Slice(rowIndices[j] * d, d));
         }
     }
 

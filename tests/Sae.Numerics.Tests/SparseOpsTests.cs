@@ -154,6 +154,21 @@ public class SparseOpsTests
     }
 
     [Fact]
+    public void LaneDot_FourRowsAtOnce_SameBitsAsOneRow()
+    {
+        var random = new Random(18);
+        var results = new float[4];
+        for (int length = 0; length <= 130; length++)
+        {
+            float[] a = RandomFloats(random, length);
+            float[][] rows = [.. Enumerable.Range(0, 4).Select(_ => RandomFloats(random, length))];
+            LaneDot.Dot4(a, rows[0], rows[1], rows[2], rows[3], results);
+            for (int r = 0; r < 4; r++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(LaneDot.Dot(a, rows[r])), BitConverter.SingleToInt32Bits(results[r]));
+        }
+    }
+
+    [Fact]
     public void Build_Batch_FireCountsEqualCountFires()
     {
         Problem p = Make(new Random(17), batch: 13, k: 5, n: 9, d: 1);
