@@ -10,7 +10,8 @@ namespace Sae.Numerics;
 /// Incremental top-k of one row that arrives in column chunks, e.g. from a fused encoder that
 /// computes a row tile by tile. It keeps the current k best entries as a min-heap (worst at the
 /// root) in two caller-provided buffers of length k, and filters each chunk with SIMD compares
-/// against the current k-th value, so only entries that can enter the heap reach scalar code.
+/// against the current k-th value (and, for a chunk of at least 16·k entries, against a floor
+/// computed from the chunk itself), so only entries that can enter the heap reach scalar code.
 /// </summary>
 /// <remarks>
 /// <para>Order (the same as <see cref="TopK.Rows"/>): a larger value ranks first; equal values (by
