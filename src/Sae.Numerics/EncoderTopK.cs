@@ -45,7 +45,16 @@ public static class EncoderTopK
     }
 
     /// <summary>Everything one call needs, as raw pointers so worker lambdas can carry it.</summary>
-    private readonly unsafe record struct Job(GemmOperand X, GemmOperand W, float* Bias, float* Values, int* Indices, int K, int Threads);
+    private readonly unsafe struct Job(GemmOperand x, GemmOperand w, float* bias, float* values, int* indices, int k, int threads)
+    {
+        public readonly GemmOperand X = x;
+        public readonly GemmOperand W = w;
+        public readonly float* Bias = bias;
+        public readonly float* Values = values;
+        public readonly int* Indices = indices;
+        public readonly int K = k;
+        public readonly int Threads = threads;
+    }
 
     private static unsafe void Run<TKernel>(Job job)
         where TKernel : IGemmKernel

@@ -133,7 +133,7 @@ public static class GradientClip
     {
         int start = block * BlockSize;
         var slice = x.Slice(start, Math.Min(BlockSize, x.Length - start));
-        return LaneDot.Dot(slice, slice);
+        return DoubleLaneDot.Dot(slice, slice);
     }
 
     private static void CheckMaxNorm(float maxNorm)

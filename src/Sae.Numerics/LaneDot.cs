@@ -5,91 +5,125 @@ using System.Runtime.Intrinsics;
 namespace Sae.Numerics;
 
 /// <summary>
-/// Dot product of two float spans accumulated in double over 16 fixed lanes (lane j takes the
-/// indices ≡ j mod 16, in increasing order), the lanes then combined by <see cref="Lanes16.Reduce"/>.
-/// Each float·float product is exact in double, so the 512-, 256-, 128-bit and scalar paths perform
-/// the same roundings in the same order and agree bit for bit, on any machine; the result has the
-/// accuracy of a double sum (relative error ≈ n·2⁻⁵³), far below float resolution.
+/// Dot products in one fixed summation order, whatever the vector width: element e goes to lane
+/// e mod 32 (lane = fma(a[e], b[e], lane), e ascending), then the 32 lanes are added as a fixed
+/// tree (lane l += lane l + h for h = 16, 8, 4, 2, 1). Every width (512, 256, 128 bits, scalar)
+/// performs exactly these operations, so a result has the same bits on every machine.
 /// </summary>
+/// <remarks>
+/// The lanes are computed one group of a vector's width at a time: for a group, one pass over the
+/// 32-element blocks of the rows, with one accumulator per row. <see cref="Dot4"/> runs four rows
+/// against the same <c>a</c> at once, which keeps four independent chains and four memory streams
+/// in flight (the rows are usually gathered from a large matrix).
+/// </remarks>
 internal static class LaneDot
 {
-    /// <summary>Σᵢ aᵢ·bᵢ in double with the fixed 16-lane order. Spans must have equal length (unchecked).</summary>
-    public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    /// <summary>Number of partial sums.</summary>
+    public const int Lanes = 32;
+
+    /// <summary>Σ a[e]·b[e] in the fixed order; <paramref name="b"/> has at least a.Length elements.</summary>
+    [SkipLocalsInit]
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        ref float a0 = ref MemoryMarshal.GetReference(a);
-        ref float b0 = ref MemoryMarshal.GetReference(b);
-        int n = a.Length, i = 0;
-        var lanes = new Lanes16();
-        if (n >= Lanes16.Count)
-        {
-            if (Vector512.IsHardwareAccelerated)
-                i = Dot512(ref a0, ref b0, n, ref lanes);
-            else if (Vector256.IsHardwareAccelerated)
-                i = Dot256(ref a0, ref b0, n, ref lanes);
-            else if (Vector128.IsHardwareAccelerated)
-                i = Dot128(ref a0, ref b0, n, ref lanes);
-        }
-        for (; i < n; i++)
-            lanes[i & (Lanes16.Count - 1)] += (double)Unsafe.Add(ref a0, i) * Unsafe.Add(ref b0, i);
-        return lanes.Reduce();
+        Span<float> lanes = stackalloc float[Lanes];
+        int full = a.Length - (a.Length % Lanes);
+        ref float pb = ref MemoryMarshal.GetReference(b);
+        if (Vector512.IsHardwareAccelerated)
+            Blocks<Simd.W512, Vector512<float>>(a, ref pb, full, lanes);
+        else if (Vector256.IsHardwareAccelerated)
+            Blocks<Simd.W256, Vector256<float>>(a, ref pb, full, lanes);
+        else if (Vector128.IsHardwareAccelerated)
+            Blocks<Simd.W128, Vector128<float>>(a, ref pb, full, lanes);
+        else
+            Blocks<Simd.W1, float>(a, ref pb, full, lanes);
+        return Finish(a, b, full, lanes);
     }
 
-    private static int Dot512(ref float a0, ref float b0, int n, ref Lanes16 lanes)
+    /// <summary>results[r] = Dot(a, b_r) for the four rows, each with the same bits as <see cref="Dot"/>.</summary>
+    [SkipLocalsInit]
+    public static void Dot4(ReadOnlySpan<float> a, ReadOnlySpan<float> b0, ReadOnlySpan<float> b1, ReadOnlySpan<float> b2, ReadOnlySpan<float> b3, Span<float> results)
     {
-        Vector512<double> s0 = default, s1 = default; // lanes 0-7, 8-15
-        int i = 0;
-        for (; i <= n - 16; i += 16)
-        {
-            var (al, ah) = Vector512.Widen(Vector512.LoadUnsafe(ref a0, (nuint)i));
-            var (bl, bh) = Vector512.Widen(Vector512.LoadUnsafe(ref b0, (nuint)i));
-            s0 += al * bl;
-            s1 += ah * bh;
-        }
-        ref double l0 = ref lanes[0];
-        s0.StoreUnsafe(ref l0, 0);
-        s1.StoreUnsafe(ref l0, 8);
-        return i;
+        Span<float> lanes = stackalloc float[4 * Lanes];
+        int full = a.Length - (a.Length % Lanes);
+        ref float p0 = ref MemoryMarshal.GetReference(b0);
+        ref float p1 = ref MemoryMarshal.GetReference(b1);
+        ref float p2 = ref MemoryMarshal.GetReference(b2);
+        ref float p3 = ref MemoryMarshal.GetReference(b3);
+        if (Vector512.IsHardwareAccelerated)
+            Blocks4<Simd.W512, Vector512<float>>(a, ref p0, ref p1, ref p2, ref p3, full, lanes);
+        else if (Vector256.IsHardwareAccelerated)
+            Blocks4<Simd.W256, Vector256<float>>(a, ref p0, ref p1, ref p2, ref p3, full, lanes);
+        else if (Vector128.IsHardwareAccelerated)
+            Blocks4<Simd.W128, Vector128<float>>(a, ref p0, ref p1, ref p2, ref p3, full, lanes);
+        else
+            Blocks4<Simd.W1, float>(a, ref p0, ref p1, ref p2, ref p3, full, lanes);
+        results[0] = Finish(a, b0, full, lanes[..Lanes]);
+        results[1] = Finish(a, b1, full, lanes.Slice(Lanes, Lanes));
+        results[2] = Finish(a, b2, full, lanes.Slice(2 * Lanes, Lanes));
+        results[3] = Finish(a, b3, full, lanes.Slice(3 * Lanes, Lanes));
     }
 
-    private static int Dot256(ref float a0, ref float b0, int n, ref Lanes16 lanes)
+    /// <summary><see cref="Dot"/> computed at width 1, so tests can compare the widths.</summary>
+    [SkipLocalsInit]
+    internal static float DotScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default; // lanes 0-3, 4-7, 8-11, 12-15
-        int i = 0;
-        for (; i <= n - 16; i += 16)
-        {
-            var (al, ah) = Vector256.Widen(Vector256.LoadUnsafe(ref a0, (nuint)i));
-            var (bl, bh) = Vector256.Widen(Vector256.LoadUnsafe(ref b0, (nuint)i));
-            s0 += al * bl;
-            s1 += ah * bh;
-            (al, ah) = Vector256.Widen(Vector256.LoadUnsafe(ref a0, (nuint)(i + 8)));
-            (bl, bh) = Vector256.Widen(Vector256.LoadUnsafe(ref b0, (nuint)(i + 8)));
-            s2 += al * bl;
-            s3 += ah * bh;
-        }
-        ref double l0 = ref lanes[0];
-        s0.StoreUnsafe(ref l0, 0);
-        s1.StoreUnsafe(ref l0, 4);
-        s2.StoreUnsafe(ref l0, 8);
-        s3.StoreUnsafe(ref l0, 12);
-        return i;
+        Span<float> lanes = stackalloc float[Lanes];
+        int full = a.Length - (a.Length % Lanes);
+        Blocks<Simd.W1, float>(a, ref MemoryMarshal.GetReference(b), full, lanes);
+        return Finish(a, b, full, lanes);
     }
 
-    private static int Dot128(ref float a0, ref float b0, int n, ref Lanes16 lanes)
+    // Lanes of the elements [0, full) (whole 32-blocks) of a·b into lanes[0..32).
+    private static void Blocks<TOps, TVec>(ReadOnlySpan<float> a, ref float b, int full, Span<float> lanes)
+        where TOps : ISimd<TVec>
+        where TVec : struct
     {
-        // Eight two-lane accumulators live in the lane buffer itself; this path only runs on
-        // machines without 256-bit vectors.
-        ref double l0 = ref lanes[0];
-        int i = 0;
-        for (; i <= n - 16; i += 16)
+        ref float pa = ref MemoryMarshal.GetReference(a);
+        ref float pl = ref MemoryMarshal.GetReference(lanes);
+        for (int g = 0; g < Lanes; g += TOps.Count)
         {
-            for (int q = 0; q < 16; q += 4)
+            TVec s = TOps.Splat(0f);
+            for (int i = g; i < full; i += Lanes)
+                s = TOps.MultiplyAdd(TOps.Load(ref pa, (nuint)i), TOps.Load(ref b, (nuint)i), s);
+            TOps.Store(s, ref pl, (nuint)g);
+        }
+    }
+
+    // Blocks for four rows at once; row r's lanes go to lanes[32·r .. 32·r + 32).
+    private static void Blocks4<TOps, TVec>(ReadOnlySpan<float> a, ref float b0, ref float b1, ref float b2, ref float b3, int full, Span<float> lanes)
+        where TOps : ISimd<TVec>
+        where TVec : struct
+    {
+        ref float pa = ref MemoryMarshal.GetReference(a);
+        ref float pl = ref MemoryMarshal.GetReference(lanes);
+        for (int g = 0; g < Lanes; g += TOps.Count)
+        {
+            TVec s0 = TOps.Splat(0f), s1 = s0, s2 = s0, s3 = s0;
+            for (int i = g; i < full; i += Lanes)
             {
-                var (al, ah) = Vector128.Widen(Vector128.LoadUnsafe(ref a0, (nuint)(i + q)));
-                var (bl, bh) = Vector128.Widen(Vector128.LoadUnsafe(ref b0, (nuint)(i + q)));
-                (Vector128.LoadUnsafe(ref l0, (nuint)q) + al * bl).StoreUnsafe(ref l0, (nuint)q);
-                (Vector128.LoadUnsafe(ref l0, (nuint)(q + 2)) + ah * bh).StoreUnsafe(ref l0, (nuint)(q + 2));
+                TVec va = TOps.Load(ref pa, (nuint)i);
+                s0 = TOps.MultiplyAdd(va, TOps.Load(ref b0, (nuint)i), s0);
+                s1 = TOps.MultiplyAdd(va, TOps.Load(ref b1, (nuint)i), s1);
+                s2 = TOps.MultiplyAdd(va, TOps.Load(ref b2, (nuint)i), s2);
+                s3 = TOps.MultiplyAdd(va, TOps.Load(ref b3, (nuint)i), s3);
             }
+            TOps.Store(s0, ref pl, (nuint)g);
+            TOps.Store(s1, ref pl, (nuint)(Lanes + g));
+            TOps.Store(s2, ref pl, (nuint)((2 * Lanes) + g));
+            TOps.Store(s3, ref pl, (nuint)((3 * Lanes) + g));
         }
-        return i;
+    }
+
+    // Adds the elements [full, a.Length) (the partial block) to their lanes, then the fixed tree.
+    private static float Finish(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int full, Span<float> lanes)
+    {
+        for (int e = full; e < a.Length; e++)
+            lanes[e & (Lanes - 1)] = MathF.FusedMultiplyAdd(a[e], b[e], lanes[e & (Lanes - 1)]);
+        for (int half = Lanes / 2; half >= 1; half >>= 1)
+        {
+            for (int l = 0; l < half; l++)
+                lanes[l] += lanes[l + half];
+        }
+        return lanes[0];
     }
 }

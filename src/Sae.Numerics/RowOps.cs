@@ -119,7 +119,7 @@ public static class RowOps
         for (int r = 0; r < output.Length; r++)
         {
             var row = w.Slice(r * cols, cols);
-            double ss = LaneDot.Dot(row, row);
+            double ss = DoubleLaneDot.Dot(row, row);
             output[r] = root ? (float)Math.Sqrt(ss) : (float)ss;
         }
     }
@@ -132,7 +132,7 @@ public static class RowOps
         for (int start = 0; start < w.Length; start += cols)
         {
             var row = w.Slice(start, cols);
-            float norm = (float)Math.Sqrt(LaneDot.Dot(row, row));
+            float norm = (float)Math.Sqrt(DoubleLaneDot.Dot(row, row));
             TensorPrimitives.Divide(row, norm + NormEpsilon, row);
         }
     }
@@ -146,7 +146,7 @@ public static class RowOps
         {
             var g = grad.Slice(start, cols);
             var d = w.Slice(start, cols);
-            ScaledSubtract.Run(g, d, (float)LaneDot.Dot(g, d));
+            ScaledSubtract.Run(g, d, (float)DoubleLaneDot.Dot(g, d));
         }
     }
 }

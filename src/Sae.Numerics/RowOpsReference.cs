@@ -1,7 +1,7 @@
 namespace Sae.Numerics;
 
 /// <summary>
-/// Plain scalar twins of <see cref="RowOps"/>, <see cref="ColumnOps"/> and <see cref="LaneDot"/>: the
+/// Plain scalar twins of <see cref="RowOps"/>, <see cref="ColumnOps"/> and <see cref="DoubleLaneDot"/>: the
 /// test oracles. The 16-lane accumulation is spelled out with an array so that the vector paths'
 /// order is checked against an independent statement of it.
 /// </summary>

@@ -10,13 +10,13 @@ public class RowOpsTests
     };
 
     [Fact]
-    public void LaneDot_EveryLength0To260_MatchesReferenceBitsAndNaiveSum()
+    public void DoubleLaneDot_EveryLength0To260_MatchesReferenceBitsAndNaiveSum()
     {
         for (int n = 0; n <= OptimTolerances.MaxSweepLength; n++)
         {
             var a = TestData.Uniform(n, n);
             var b = TestData.Uniform(n, n + 500);
-            double fast = LaneDot.Dot(a, b), reference = RowOpsReference.LaneDot(a, b);
+            double fast = DoubleLaneDot.Dot(a, b), reference = RowOpsReference.LaneDot(a, b);
             Assert.Equal(BitConverter.DoubleToInt64Bits(reference), BitConverter.DoubleToInt64Bits(fast));
             double naive = 0, scale = 0;
             for (int i = 0; i < n; i++)
