@@ -14,7 +14,7 @@ namespace Sae.Numerics;
 public static class EncoderTopK
 {
     /// <summary>Columns of pre-activations computed per tile.</summary>
-    public const int TileColumns = 512;
+    public const int TileColumns = 2048;
 
     /// <summary>
     /// values[b, ·], indices[b, ·] = top-k over j of relu(x[b]·w[j] + bias[j]).

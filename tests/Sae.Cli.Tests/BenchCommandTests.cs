@@ -20,7 +20,22 @@ public class BenchCommandTests
         Assert.Equal(2, doc.RootElement.GetProperty("machine").GetProperty("threads").GetInt32());
     }
 
+    [Fact]
+    public void Bench_SaeKernels_ReportEveryKernel()
+    {
+        var r = SaeProcess.Run("bench", "--only", "topk,encoder,sparse", "--sae", "64,300,40,8", "--budget", "0.05");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var names = doc.RootElement.GetProperty("sae_kernels").EnumerateArray()
+            .Select(e => e.GetProperty("kernel").GetString() ?? "").ToArray();
+        Assert.Equal(new[] { "topk_rows", "encoder_topk_fused", "sparse_decode", "sparse_gather_dot", "sparse_scatter_add" }, names);
+        Assert.All(doc.RootElement.GetProperty("sae_kernels").EnumerateArray(), e => Assert.True(e.GetProperty("median_ms").GetDouble() > 0));
+        Assert.False(doc.RootElement.TryGetProperty("gemm", out _));
+    }
+
     [Theory]
+    [InlineData("--sae", "64,300,40", "--sae must be four positive integers")]
+    [InlineData("--sae", "64,30,40,31", "K must be between 1 and N = 30")]
     [InlineData("--threads", "0", "--threads must be at least 1")]
     [InlineData("--shape", "3,4", "--shape must be three positive integers")]
     [InlineData("--only", "nope", "unknown part 'nope'")]

@@ -10,7 +10,7 @@ namespace Sae.Cli.Commands;
 /// <summary><c>sae bench</c>: throughput of the numeric kernels at SAE shapes, printed as JSON.</summary>
 internal static class BenchCommand
 {
-    private static readonly string[] AllParts = ["gemm"];
+    private static readonly string[] AllParts = ["gemm", "topk", "encoder", "sparse"];
 
     public static Command Create()
     {
@@ -39,19 +39,24 @@ internal static class BenchCommand
             DefaultValueFactory = _ => 3.0,
         };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Also write the JSON to this file." };
+        var sae = new Option<string>("--sae")
+        {
+            Description = "SAE shape for the top-k, encoder and sparse parts: BATCH,N,D,K (tokens per batch, latents, input dimension, active latents).",
+            DefaultValueFactory = _ => "4096,16384,768,32",
+        };
         var command = new Command("bench",
             "Measure the numeric kernels at SAE shapes and print JSON: GEMM GFLOP/s for the encoder shape [4096×768]·[16384×768]ᵀ, "
             + "4096³ and the gradient products, and the time of top-k and sparse decode. Progress goes to stderr.")
         {
-            threads, shape, op, only, budget, output,
+            threads, shape, op, only, budget, output, sae,
         };
         command.SetAction(parse => Execute(
             parse.GetValue(threads), parse.GetValue(shape), parse.GetValue(op)!, parse.GetValue(only)!,
-            parse.GetValue(budget), parse.GetValue(output)));
+            parse.GetValue(budget), parse.GetValue(output), parse.GetValue(sae)!));
         return command;
     }
 
-    private static int Execute(int threads, string? shapeText, string op, string only, double budget, FileInfo? output)
+    private static int Execute(int threads, string? shapeText, string op, string only, double budget, FileInfo? output, string saeShape)
     {
         if (threads < 1)
             throw new UserErrorException($"--threads must be at least 1 (got {threads}).");
@@ -61,13 +66,16 @@ internal static class BenchCommand
         foreach (var p in parts.Where(p => !AllParts.Contains(p)))
             throw new UserErrorException($"--only: unknown part '{p}' (known: {string.Join(", ", AllParts)}).");
 
+        // validate every option before measuring anything
+        var shapes = shapeText is null ? GemmShape.Defaults : [GemmShape.Parse(shapeText, op)];
+        var (batch, n, d, k) = ParseSae(saeShape);
+
         var report = new JsonObject
         {
             ["machine"] = Machine(threads),
         };
         if (parts.Contains("gemm"))
         {
-            var shapes = shapeText is null ? GemmShape.Defaults : [GemmShape.Parse(shapeText, op)];
             var results = new JsonArray();
             foreach (var s in shapes)
             {
@@ -76,11 +84,46 @@ internal static class BenchCommand
             }
             report["gemm"] = results;
         }
+        var kernels = new JsonArray();
+        if (parts.Any(p => p != "gemm"))
+        {
+            var bench = new SaeKernelBench(batch, n, d, k, threads, budget);
+            if (parts.Contains("topk"))
+                kernels.Add(Progress("top-k rows", bench.TopKRows));
+            if (parts.Contains("encoder"))
+                kernels.Add(Progress("fused encoder (GEMM → bias → relu → top-k)", bench.Encoder));
+            if (parts.Contains("sparse"))
+            {
+                kernels.Add(Progress("sparse decode", bench.Decode));
+                kernels.Add(Progress("sparse gather-dot", bench.GatherDot));
+                kernels.Add(Progress("sparse scatter-add", bench.ScatterAdd));
+            }
+            report["sae_kernels"] = kernels;
+        }
         string json = report.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         Console.WriteLine(json);
         if (output is not null)
             File.WriteAllText(output.FullName, json + Environment.NewLine);
         return 0;
+    }
+
+    private static JsonObject Progress(string what, Func<JsonObject> run)
+    {
+        Console.Error.WriteLine($"bench: {what}…");
+        return run();
+    }
+
+    private static (int Batch, int N, int D, int K) ParseSae(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length != 4 || !parts.All(p => int.TryParse(p, out int v) && v > 0))
+            throw new UserErrorException($"--sae must be four positive integers BATCH,N,D,K (got '{text}').");
+        int[] v = parts.Select(int.Parse).ToArray();
+        if (v[3] > v[1])
+            throw new UserErrorException($"--sae: K must be between 1 and N = {v[1]} (got {v[3]}).");
+        if ((long)v[0] * v[1] > int.MaxValue || (long)v[1] * v[2] > int.MaxValue)
+            throw new UserErrorException($"--sae {text}: a matrix would exceed the largest span ({int.MaxValue} elements).");
+        return (v[0], v[1], v[2], v[3]);
     }
 
     private static JsonObject Machine(int threads) => new()
