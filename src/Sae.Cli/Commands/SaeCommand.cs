@@ -24,5 +24,10 @@ internal static class SaeCommand
             Console.Error.WriteLine($"sae: error: {e.Message}");
             return UsageError;
         }
+        catch (Sae.Core.SaeInputException e)
+        {
+            Console.Error.WriteLine($"sae: error: {e.Message}");
+            return UsageError;
+        }
     }
 }
