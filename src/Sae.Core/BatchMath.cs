@@ -1,0 +1,46 @@
+using System.Numerics.Tensors;
+using Sae.Numerics;
+
+namespace Sae.Core;
+
+/// <summary>Small deterministic reductions over a batch [rows, d] that the models share (single-threaded, fixed order).</summary>
+internal static class BatchMath
+{
+    /// <summary>x − bias per row: dst[b] = x[b] − bias.</summary>
+    public static void SubtractRows(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, int rows, Span<float> dst)
+    {
+        int d = bias.Length;
+        for (int b = 0; b < rows; b++)
+            TensorPrimitives.Subtract(x.Slice(b * d, d), bias, dst.Slice(b * d, d));
+    }
+
+    /// <summary>sums = Σ_b x[b] (rows added in order, in float, like a column sum in torch).</summary>
+    public static void ColumnSums(ReadOnlySpan<float> x, int rows, Span<float> sums)
+    {
+        int d = sums.Length;
+        sums.Clear();
+        for (int b = 0; b < rows; b++)
+            TensorPrimitives.Add(sums, x.Slice(b * d, d), sums);
+    }
+
+    /// <summary>Σ_b ‖x[b] − mean(x)‖²: the total variance the FVU divides by (double accumulation).</summary>
+    public static double TotalVariance(ReadOnlySpan<float> x, int rows, Span<float> mean, Span<float> scratchRow, int threads)
+    {
+        int d = mean.Length;
+        ColumnOps.ColumnMeans(x, rows, d, mean, threads);
+        double total = 0;
+        for (int b = 0; b < rows; b++)
+        {
+            TensorPrimitives.Subtract(x.Slice(b * d, d), mean, scratchRow);
+            total += GradientClip.SumOfSquares(scratchRow);
+        }
+        return total;
+    }
+
+    /// <summary>r = x̂ − x in place (x̂ becomes the residual) and returns Σ r² (double).</summary>
+    public static double Residual(Span<float> xhat, ReadOnlySpan<float> x)
+    {
+        TensorPrimitives.Subtract(xhat, x, xhat);
+        return GradientClip.SumOfSquares(xhat);
+    }
+}

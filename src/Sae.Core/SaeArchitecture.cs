@@ -1,0 +1,11 @@
+namespace Sae.Core;
+
+/// <summary>The SAE families the trainer knows.</summary>
+public enum SaeArchitecture
+{
+    /// <summary>TopK SAE as EleutherAI sparsify trains it (unit-norm decoder rows, FVU loss).</summary>
+    TopK,
+
+    /// <summary>ReLU SAE with an L1 penalty weighted by decoder norms, as SAELens' "standard" SAE.</summary>
+    ReluL1,
+}

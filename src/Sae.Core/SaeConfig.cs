@@ -1,0 +1,59 @@
+namespace Sae.Core;
+
+/// <summary>
+/// The shape and recipe of one SAE, independent of the seed. Validated when built: an invalid
+/// setting throws <see cref="SaeInputException"/> naming the setting and its allowed range.
+/// </summary>
+public sealed record SaeConfig
+{
+    /// <summary>Creates and validates a configuration.</summary>
+    public SaeConfig(SaeArchitecture architecture, int dimension, int latents, int k = 32, double l1Coefficient = 5.0, int l1WarmupSteps = 0)
+    {
+        Architecture = architecture;
+        Dimension = dimension;
+        Latents = latents;
+        K = k;
+        L1Coefficient = l1Coefficient;
+        L1WarmupSteps = l1WarmupSteps;
+        Validate();
+    }
+
+    /// <summary>TopK or ReLU+L1.</summary>
+    public SaeArchitecture Architecture { get; }
+
+    /// <summary>d_in: the width of the activations.</summary>
+    public int Dimension { get; }
+
+    /// <summary>n: the number of latents (dictionary size).</summary>
+    public int Latents { get; }
+
+    /// <summary>TopK: active latents per token.</summary>
+    public int K { get; }
+
+    /// <summary>ReLU+L1: the L1 coefficient λ.</summary>
+    public double L1Coefficient { get; }
+
+    /// <summary>ReLU+L1: steps over which λ ramps linearly from 0 (SAELens' l1_warm_up_steps; 0 = off).</summary>
+    public int L1WarmupSteps { get; }
+
+    /// <summary>sparsify's normalize_decoder: unit-norm decoder rows (TopK only).</summary>
+    public bool NormalizeDecoder => Architecture == SaeArchitecture.TopK;
+
+    private void Validate()
+    {
+        if (!Enum.IsDefined(Architecture))
+            throw new SaeInputException($"--arch must be topk or relu (got {Architecture}).");
+        if (Dimension < 1)
+            throw new SaeInputException($"the activation dimension d must be >= 1 (got {Dimension}).");
+        if (Latents < 1)
+            throw new SaeInputException($"--latents must be >= 1 (got {Latents}).");
+        if ((long)Latents * Dimension > int.MaxValue)
+            throw new SaeInputException($"--latents {Latents} × d {Dimension} exceeds the largest weight matrix ({int.MaxValue} elements).");
+        if (Architecture == SaeArchitecture.TopK && (K < 1 || K > Latents))
+            throw new SaeInputException($"--k must be between 1 and --latents = {Latents} (got {K}).");
+        if (Architecture == SaeArchitecture.ReluL1 && !(L1Coefficient >= 0 && double.IsFinite(L1Coefficient)))
+            throw new SaeInputException($"--l1 must be a finite number >= 0 (got {L1Coefficient}).");
+        if (L1WarmupSteps < 0)
+            throw new SaeInputException($"--l1-warmup-steps must be >= 0 (got {L1WarmupSteps}).");
+    }
+}
