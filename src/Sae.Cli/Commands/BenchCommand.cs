@@ -10,7 +10,7 @@ namespace Sae.Cli.Commands;
 /// <summary><c>sae bench</c>: throughput of the numeric kernels at SAE shapes, printed as JSON.</summary>
 internal static class BenchCommand
 {
-    private static readonly string[] AllParts = ["gemm", "topk", "encoder", "sparse"];
+    private static readonly string[] AllParts = ["gemm", "topk", "encoder", "sparse", "train"];
 
     public static Command Create()
     {
@@ -38,6 +38,11 @@ internal static class BenchCommand
             Description = "Seconds to spend timing each measurement (at least 3 repetitions are always timed).",
             DefaultValueFactory = _ => 3.0,
         };
+        var l1Option = new Option<double>("--l1")
+        {
+            Description = "L1 coefficient of the ReLU+L1 training-step benchmark (higher = sparser activations).",
+            DefaultValueFactory = _ => 1e-3,
+        };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Also write the JSON to this file." };
         var sae = new Option<string>("--sae")
         {
@@ -48,15 +53,15 @@ internal static class BenchCommand
             "Measure the numeric kernels at SAE shapes and print JSON: GEMM GFLOP/s for the encoder shape [4096×768]·[16384×768]ᵀ, "
             + "4096³ and the gradient products, and the time of top-k and sparse decode. Progress goes to stderr.")
         {
-            threads, shape, op, only, budget, output, sae,
+            threads, shape, op, only, budget, output, sae, l1Option,
         };
         command.SetAction(parse => Execute(
             parse.GetValue(threads), parse.GetValue(shape), parse.GetValue(op)!, parse.GetValue(only)!,
-            parse.GetValue(budget), parse.GetValue(output), parse.GetValue(sae)!));
+            parse.GetValue(budget), parse.GetValue(output), parse.GetValue(sae)!, parse.GetValue(l1Option)));
         return command;
     }
 
-    private static int Execute(int threads, string? shapeText, string op, string only, double budget, FileInfo? output, string saeShape)
+    private static int Execute(int threads, string? shapeText, string op, string only, double budget, FileInfo? output, string saeShape, double l1)
     {
         if (threads < 1)
             throw new UserErrorException($"--threads must be at least 1 (got {threads}).");
@@ -97,6 +102,11 @@ internal static class BenchCommand
                 kernels.Add(Progress("sparse decode", bench.Decode));
                 kernels.Add(Progress("sparse gather-dot", bench.GatherDot));
                 kernels.Add(Progress("sparse scatter-add", bench.ScatterAdd));
+            }
+            if (parts.Contains("train"))
+            {
+                kernels.Add(Progress("TopK training step", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.TopK, batch, n, d, k, 0, threads, budget)));
+                kernels.Add(Progress("ReLU+L1 training step", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.ReluL1, batch, n, d, k, l1, threads, budget)));
             }
             report["sae_kernels"] = kernels;
         }
