@@ -21,6 +21,24 @@ internal interface ISimd<TVec>
     /// <summary>A vector with every lane equal to <paramref name="value"/>.</summary>
     static abstract TVec Splat(float value);
 
+    /// <summary><c>a + b</c> per lane (one IEEE rounding).</summary>
+    static abstract TVec Add(TVec a, TVec b);
+
+    /// <summary><c>a − b</c> per lane (one IEEE rounding).</summary>
+    static abstract TVec Subtract(TVec a, TVec b);
+
+    /// <summary><c>a·b</c> per lane (one IEEE rounding; never fused with a following add).</summary>
+    static abstract TVec Multiply(TVec a, TVec b);
+
+    /// <summary><c>a / b</c> per lane (one IEEE rounding).</summary>
+    static abstract TVec Divide(TVec a, TVec b);
+
+    /// <summary>Correctly rounded square root per lane (same bits as <see cref="MathF.Sqrt"/>).</summary>
+    static abstract TVec Sqrt(TVec value);
+
+    /// <summary>Per lane <c>value &lt; limit ? value : otherwise</c> (otherwise for NaN).</summary>
+    static abstract TVec IfLessThan(TVec value, TVec limit, TVec otherwise);
+
     /// <summary>Fused <c>a·b + addend</c> per lane, rounded once (same bits as <see cref="MathF.FusedMultiplyAdd"/>).</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec addend);
 

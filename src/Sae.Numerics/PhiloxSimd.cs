@@ -71,4 +71,28 @@ internal static class PhiloxSimd
         }
         return x;
     }
+
+    /// <summary>Four blocks (16 words) per vector.</summary>
+    internal readonly struct W512 : IPhiloxWidth<Vector512<float>>
+    {
+        public static int Blocks => 4;
+        public static void StoreWords(ulong block0, ulong stream, uint k0, uint k1, ref uint destination, nuint offset) => Blocks512(block0, stream, k0, k1).StoreUnsafe(ref destination, offset);
+        public static Vector512<float> High24(ulong block0, ulong stream, uint k0, uint k1) => Vector512.ConvertToSingle(Vector512.ShiftRightLogical(Blocks512(block0, stream, k0, k1), 8).AsInt32());
+    }
+
+    /// <summary>Two blocks (8 words) per vector.</summary>
+    internal readonly struct W256 : IPhiloxWidth<Vector256<float>>
+    {
+        public static int Blocks => 2;
+        public static void StoreWords(ulong block0, ulong stream, uint k0, uint k1, ref uint destination, nuint offset) => Blocks256(block0, stream, k0, k1).StoreUnsafe(ref destination, offset);
+        public static Vector256<float> High24(ulong block0, ulong stream, uint k0, uint k1) => Vector256.ConvertToSingle(Vector256.ShiftRightLogical(Blocks256(block0, stream, k0, k1), 8).AsInt32());
+    }
+
+    /// <summary>One block (4 words) per vector.</summary>
+    internal readonly struct W128 : IPhiloxWidth<Vector128<float>>
+    {
+        public static int Blocks => 1;
+        public static void StoreWords(ulong block0, ulong stream, uint k0, uint k1, ref uint destination, nuint offset) => Blocks128(block0, stream, k0, k1).StoreUnsafe(ref destination, offset);
+        public static Vector128<float> High24(ulong block0, ulong stream, uint k0, uint k1) => Vector128.ConvertToSingle(Vector128.ShiftRightLogical(Blocks128(block0, stream, k0, k1), 8).AsInt32());
+    }
 }

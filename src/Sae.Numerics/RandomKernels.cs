@@ -7,8 +7,9 @@ namespace Sae.Numerics;
 /// <summary>
 /// Fills of one contiguous range whose first element has logical index <c>first</c>: element e
 /// takes word (e mod 4) of Philox block e / 4 (<see cref="Philox.Words"/>). Whole blocks go through
-/// <see cref="PhiloxSimd"/> where vectors are accelerated; a partial block at either end is done
-/// element by element; both give the same words and the same float operations.
+/// <see cref="PhiloxSimd"/> at the widest accelerated width (one loop per fill, instantiated per
+/// width); a partial block at either end is done element by element; both give the same words and
+/// the same float operations.
 /// </summary>
 internal static class RandomKernels
 {
@@ -19,18 +20,13 @@ internal static class RandomKernels
         int i = Head(dst.Length, first);
         for (int j = 0; j < i; j++)
             dst[j] = Philox.Words(seed, stream, (first + (ulong)j) / 4).GetElement((int)((first + (ulong)j) & 3));
-        ref uint d0 = ref MemoryMarshal.GetReference(dst);
         ulong block = (first + (ulong)i) / 4;
         if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= dst.Length - 16; i += 16, block += 4)
-                PhiloxSimd.Blocks512(block, stream, k0, k1).StoreUnsafe(ref d0, (nuint)i);
-        }
+            i = WordVectors<PhiloxSimd.W512, Vector512<float>>(dst, i, block, stream, k0, k1);
         else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= dst.Length - 8; i += 8, block += 2)
-                PhiloxSimd.Blocks256(block, stream, k0, k1).StoreUnsafe(ref d0, (nuint)i);
-        }
+            i = WordVectors<PhiloxSimd.W256, Vector256<float>>(dst, i, block, stream, k0, k1);
+        else if (Vector128.IsHardwareAccelerated)
+            i = WordVectors<PhiloxSimd.W128, Vector128<float>>(dst, i, block, stream, k0, k1);
         for (; i < dst.Length; i++)
             dst[i] = Philox.Words(seed, stream, (first + (ulong)i) / 4).GetElement((int)((first + (ulong)i) & 3));
     }
@@ -42,32 +38,47 @@ internal static class RandomKernels
         int i = Head(dst.Length, first);
         for (int j = 0; j < i; j++)
             dst[j] = map.Apply(Word(seed, stream, first + (ulong)j));
-        ref float d0 = ref MemoryMarshal.GetReference(dst);
         ulong block = (first + (ulong)i) / 4;
         if (Vector512.IsHardwareAccelerated)
-        {
-            var (low, width, high, below) = (Vector512.Create(map.Low), Vector512.Create(map.Width), Vector512.Create(map.High), Vector512.Create(map.BelowHigh));
-            for (; i <= dst.Length - 16; i += 16, block += 4)
-            {
-                var w = PhiloxSimd.Blocks512(block, stream, k0, k1);
-                var u = Vector512.ConvertToSingle(Vector512.ShiftRightLogical(w, 8).AsInt32()) * UniformMap.Scale;
-                var r = low + width * u;
-                Vector512.ConditionalSelect(Vector512.LessThan(r, high), r, below).StoreUnsafe(ref d0, (nuint)i);
-            }
-        }
+            i = UniformVectors<Simd.W512, PhiloxSimd.W512, Vector512<float>>(dst, i, block, stream, k0, k1, map);
         else if (Vector256.IsHardwareAccelerated)
-        {
-            var (low, width, high, below) = (Vector256.Create(map.Low), Vector256.Create(map.Width), Vector256.Create(map.High), Vector256.Create(map.BelowHigh));
-            for (; i <= dst.Length - 8; i += 8, block += 2)
-            {
-                var w = PhiloxSimd.Blocks256(block, stream, k0, k1);
-                var u = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(w, 8).AsInt32()) * UniformMap.Scale;
-                var r = low + width * u;
-                Vector256.ConditionalSelect(Vector256.LessThan(r, high), r, below).StoreUnsafe(ref d0, (nuint)i);
-            }
-        }
+            i = UniformVectors<Simd.W256, PhiloxSimd.W256, Vector256<float>>(dst, i, block, stream, k0, k1, map);
+        else if (Vector128.IsHardwareAccelerated)
+            i = UniformVectors<Simd.W128, PhiloxSimd.W128, Vector128<float>>(dst, i, block, stream, k0, k1, map);
         for (; i < dst.Length; i++)
             dst[i] = map.Apply(Word(seed, stream, first + (ulong)i));
+    }
+
+    // Whole vectors from dst[i], whose element starts Philox block `block`; returns the first
+    // index left (fewer than a vector remain).
+    private static int WordVectors<TWords, TVec>(Span<uint> dst, int i, ulong block, ulong stream, uint k0, uint k1)
+        where TWords : IPhiloxWidth<TVec>
+        where TVec : struct
+    {
+        ref uint d0 = ref MemoryMarshal.GetReference(dst);
+        int width = 4 * TWords.Blocks;
+        for (; i <= dst.Length - width; i += width, block += (ulong)TWords.Blocks)
+            TWords.StoreWords(block, stream, k0, k1, ref d0, (nuint)i);
+        return i;
+    }
+
+    // As WordVectors, mapped to floats by UniformMap.Apply's operations: u = high24·2⁻²⁴,
+    // r = low + width·u (multiply, then add), r < high ? r : below.
+    private static int UniformVectors<TSimd, TWords, TVec>(Span<float> dst, int i, ulong block, ulong stream, uint k0, uint k1, in UniformMap map)
+        where TSimd : ISimd<TVec>
+        where TWords : IPhiloxWidth<TVec>
+        where TVec : struct
+    {
+        ref float d0 = ref MemoryMarshal.GetReference(dst);
+        TVec low = TSimd.Splat(map.Low), width = TSimd.Splat(map.Width), high = TSimd.Splat(map.High), below = TSimd.Splat(map.BelowHigh);
+        TVec scale = TSimd.Splat(UniformMap.Scale);
+        for (; i <= dst.Length - TSimd.Count; i += TSimd.Count, block += (ulong)TWords.Blocks)
+        {
+            TVec u = TSimd.Multiply(TWords.High24(block, stream, k0, k1), scale);
+            TVec r = TSimd.Add(low, TSimd.Multiply(width, u));
+            TSimd.Store(TSimd.IfLessThan(r, high, below), ref d0, (nuint)i);
+        }
+        return i;
     }
 
     /// <summary>dst[j] = normal of element first + j (Box–Muller, see <see cref="NormalPair"/>).</summary>
