@@ -13,10 +13,15 @@ namespace Sae.Core;
 internal sealed class ReluL1Model : ISaeModel
 {
     private const float DecoderInitNorm = 0.1f;
+
+    /// <summary>The sparse path runs when the busiest token has at most n / this many active latents.</summary>
+    internal const int SparseDensityLimit = 8;
     private readonly int _n, _d;
     private readonly float[] _norms, _fSums;
     private readonly float[] _mean, _row;
-    private float[] _xc = [], _f = [], _xhat = [], _gradPre = [];
+    private readonly SparseWorkspace _workspace = new();
+    private float[] _xc = [], _f = [], _xhat = [], _gradPre = [], _values = [], _gradValues = [];
+    private int[] _indices = [], _counts = [];
 
     public ReluL1Model(SaeConfig config)
     {
@@ -56,10 +61,25 @@ internal sealed class ReluL1Model : ISaeModel
             TensorPrimitives.Add(row, p.EncoderBias, row);
             TensorPrimitives.Max(row, 0f, row);
         }
-        // decode: x̂ [rows, d] = f·W_dec + b_dec; residual r = x̂ − x in place
-        Gemm.MultiplyAB(f, p.DecoderWeight, xhat, rows, _d, _n, threads: threads);
-        for (int b = 0; b < rows; b++)
-            TensorPrimitives.Add(xhat.Slice(b * _d, _d), p.DecoderBias, xhat.Slice(b * _d, _d));
+        // sparse when every token has at most n/8 active latents (a trained ReLU SAE): decode and backward
+        // then touch only active latents; otherwise dense GEMMs. Either way the choice depends on the data only.
+        int width = ActiveSet.Count(f, rows, _n, _counts);
+        bool sparse = width * SparseDensityLimit <= _n;
+        if (sparse)
+        {
+            width = Math.Max(width, 1);
+            EnsureSparse(rows * width);
+            ActiveSet.Gather(f, rows, _n, width, _values, _indices);
+            SparseOps.Decode(_values.AsSpan(0, rows * width), _indices.AsSpan(0, rows * width), p.DecoderWeight, p.DecoderBias, rows, width, _n, _d, xhat, threads);
+        }
+        else
+        {
+            // decode: x̂ [rows, d] = f·W_dec + b_dec
+            Gemm.MultiplyAB(f, p.DecoderWeight, xhat, rows, _d, _n, threads: threads);
+            for (int b = 0; b < rows; b++)
+                TensorPrimitives.Add(xhat.Slice(b * _d, _d), p.DecoderBias, xhat.Slice(b * _d, _d));
+        }
+        // residual r = x̂ − x in place
         double l2 = BatchMath.Residual(xhat, x);
 
         RowOps.RowNorms(p.DecoderWeight, _n, _d, _norms, threads);
@@ -70,7 +90,10 @@ internal sealed class ReluL1Model : ISaeModel
         long active = CountActive(f, fires);
         double variance = BatchMath.TotalVariance(x, rows, _mean, _row, threads);
 
-        Backward(p, grad, xc, xhat, f, rows, (float)(lambda / rows), threads);
+        if (sparse)
+            SparseBackward(p, grad, xc, xhat, rows, width, (float)(lambda / rows), threads);
+        else
+            Backward(p, grad, xc, xhat, f, rows, (float)(lambda / rows), threads);
         return new StepLoss(mse + lambda * l1, l2 / variance, mse, active / (double)rows, l1);
     }
 
@@ -79,16 +102,9 @@ internal sealed class ReluL1Model : ISaeModel
         // ∂MSE/∂x̂ = 2·r / B, written over the residual: G [rows, d]
         TensorPrimitives.Multiply(r, 2f / rows, r);
         BatchMath.ColumnSums(r, rows, grad.DecoderBias);
-        // ∂W_dec = fᵀ·G + (λ/B)·(Σ_b f_bi)·W_dec,i/‖W_dec,i‖
+        // ∂W_dec = fᵀ·G + L1 term
         Gemm.MultiplyAtB(f, r, grad.DecoderWeight, _n, _d, rows, threads: threads);
-        for (int i = 0; i < _n; i++)
-        {
-            if (_norms[i] > 0f && _fSums[i] != 0f)
-            {
-                var row = p.DecoderWeight.AsSpan(i * _d, _d);
-                TensorPrimitives.MultiplyAdd(row, l1Scale * _fSums[i] / _norms[i], grad.DecoderWeight.AsSpan(i * _d, _d), grad.DecoderWeight.AsSpan(i * _d, _d));
-            }
-        }
+        AddL1DecoderGradient(p, grad, l1Scale);
         // ∂pre [rows, n] = G·W_decᵀ + (λ/B)·‖W_dec,i‖ where pre > 0 (f > 0), else 0
         var gradPre = _gradPre.AsSpan(0, rows * _n);
         Gemm.MultiplyABt(r, p.DecoderWeight, gradPre, rows, _n, _d, threads: threads);
@@ -102,6 +118,46 @@ internal sealed class ReluL1Model : ISaeModel
         // encoder: ∂W_enc = ∂preᵀ·xc, ∂b_enc = Σ_b ∂pre; b_dec through xc = x − b_dec
         Gemm.MultiplyAtB(gradPre, xc, grad.EncoderWeight, _n, _d, rows, threads: threads);
         BatchMath.ColumnSums(gradPre, rows, grad.EncoderBias);
+        AddEncoderInputGradient(p, grad);
+    }
+
+    private void SparseBackward(SaeParameters p, SaeParameters grad, Span<float> xc, Span<float> r, int rows, int width, float l1Scale, int threads)
+    {
+        int slots = rows * width;
+        Span<float> values = _values.AsSpan(0, slots), gv = _gradValues.AsSpan(0, slots);
+        Span<int> indices = _indices.AsSpan(0, slots);
+        TensorPrimitives.Multiply(r, 2f / rows, r);
+        BatchMath.ColumnSums(r, rows, grad.DecoderBias);
+        // ∂f at the active slots = G·W_dec[idx] + (λ/B)·‖W_dec,i‖; padding slots (value 0) get 0
+        SparseOps.GatherDot(r, indices, p.DecoderWeight, rows, width, _n, _d, gv, threads);
+        for (int s = 0; s < slots; s++)
+            gv[s] = values[s] > 0f ? gv[s] + l1Scale * _norms[indices[s]] : 0f;
+        _workspace.Build(indices, rows, width, _n);
+        Array.Clear(grad.DecoderWeight);
+        SparseOps.ScatterAddRows(values, r, _d, grad.DecoderWeight, [], _workspace, threads);
+        AddL1DecoderGradient(p, grad, l1Scale);
+        Array.Clear(grad.EncoderWeight);
+        Array.Clear(grad.EncoderBias);
+        SparseOps.ScatterAddRows(gv, xc, _d, grad.EncoderWeight, grad.EncoderBias, _workspace, threads);
+        AddEncoderInputGradient(p, grad);
+    }
+
+    /// <summary>∂W_dec,i += (λ/B)·(Σ_b f_bi)·W_dec,i/‖W_dec,i‖ (the derivative of the norm-weighted L1).</summary>
+    private void AddL1DecoderGradient(SaeParameters p, SaeParameters grad, float l1Scale)
+    {
+        for (int i = 0; i < _n; i++)
+        {
+            if (_norms[i] > 0f && _fSums[i] != 0f)
+            {
+                var g = grad.DecoderWeight.AsSpan(i * _d, _d);
+                TensorPrimitives.MultiplyAdd(p.DecoderWeight.AsSpan(i * _d, _d), l1Scale * _fSums[i] / _norms[i], g, g);
+            }
+        }
+    }
+
+    /// <summary>xc = x − b_dec: ∂b_dec −= Σ_b ∂xc_b = Σ_i ∂b_enc,i·W_enc,i.</summary>
+    private void AddEncoderInputGradient(SaeParameters p, SaeParameters grad)
+    {
         for (int i = 0; i < _n; i++)
         {
             if (grad.EncoderBias[i] != 0f)
@@ -145,5 +201,15 @@ internal sealed class ReluL1Model : ISaeModel
         _xhat = new float[rows * _d];
         _f = new float[rows * _n];
         _gradPre = new float[rows * _n];
+        _counts = new int[rows];
+    }
+
+    private void EnsureSparse(int slots)
+    {
+        if (_values.Length >= slots)
+            return;
+        _values = new float[slots];
+        _gradValues = new float[slots];
+        _indices = new int[slots];
     }
 }

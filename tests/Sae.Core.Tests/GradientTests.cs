@@ -56,7 +56,39 @@ public class GradientTests
     {
         const int rows = 7;
         var (p, x) = Setup(arch, rows);
-        var config = Tiny(arch);
+        AssertMatchesReference(Tiny(arch), p, x, rows);
+    }
+
+    [Fact]
+    public void ForwardBackward_SparseReluActivations_MatchReferenceGradient()
+    {
+        // 64 latents, a negative encoder bias leaves at most 64/8 active per token: the sparse path
+        var config = new SaeConfig(SaeArchitecture.ReluL1, dimension: 6, latents: 64, l1Coefficient: 0.7, l1WarmupSteps: 4);
+        const int rows = 9;
+        var data = InMemoryActivations.Random(rows, 6, 3);
+        var x = new float[rows * 6];
+        data.ReadRows(0, x);
+        var p = new SaeParameters(64, 6);
+        new ReluL1Model(config).Initialize(p, 2, x, rows, 1);
+        var rng = new Random(8);
+        for (int i = 0; i < p.EncoderWeight.Length; i++)
+            p.EncoderWeight[i] = (float)(rng.NextDouble() - 0.5);
+        Array.Fill(p.EncoderBias, -0.9f);
+        var f = new float[rows * 64];
+        var counts = new int[rows];
+        var xc = new float[rows * 6];
+        BatchMath.SubtractRows(x, p.DecoderBias, rows, xc);
+        Sae.Numerics.Gemm.MultiplyABt(xc, p.EncoderWeight, f, rows, 64, 6);
+        for (int b = 0; b < rows; b++)
+            for (int i = 0; i < 64; i++) f[b * 64 + i] = Math.Max(0, f[b * 64 + i] + p.EncoderBias[i]);
+        int width = ActiveSet.Count(f, rows, 64, counts);
+        Assert.InRange(width, 1, 64 / ReluL1Model.SparseDensityLimit);
+        AssertMatchesReference(config, p, x, rows);
+    }
+
+    private static void AssertMatchesReference(SaeConfig config, SaeParameters p, float[] x, int rows)
+    {
+        var arch = config.Architecture;
         var model = arch == SaeArchitecture.TopK ? (ISaeModel)new TopKModel(config) : new ReluL1Model(config);
         var grad = new SaeParameters(config.Latents, config.Dimension);
         var fires = new long[config.Latents];
