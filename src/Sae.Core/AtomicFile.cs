@@ -29,4 +29,12 @@ internal static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>Writes UTF-8 text to <paramref name="path"/>, atomically.</summary>
+    public static void WriteText(string path, string text) =>
+        Write(path, stream =>
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            stream.Write(bytes, 0, bytes.Length);
+        });
 }

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Sae.Core;
+
+/// <summary>
+/// Writes and reads SAEs in the layouts researchers already use (sparsify and SAELens), detecting
+/// the layout on load from the file names or, for a bare .safetensors file, the tensor names.
+/// </summary>
+public static class SaeFiles
+{
+    /// <summary>File name of the weights in each layout.</summary>
+    public static string WeightsFile(SaeFileLayout layout) => layout == SaeFileLayout.Sparsify ? "sae.safetensors" : "sae_weights.safetensors";
+
+    /// <summary>Writes cfg.json and the weights into <paramref name="directory"/> (created if needed); each file atomically.</summary>
+    public static void Save(string directory, SaeConfig config, SaeParameters p, SaeFileLayout layout, JsonObject? extraConfig = null)
+    {
+        Directory.CreateDirectory(directory);
+        int n = p.Latents, d = p.Dimension;
+        var writer = new SafeTensorsWriter();
+        if (layout == SaeFileLayout.Sparsify)
+        {
+            writer.AddFloat32("encoder.weight", p.EncoderWeight, n, d).AddFloat32("encoder.bias", p.EncoderBias, n)
+                .AddFloat32("W_dec", p.DecoderWeight, n, d).AddFloat32("b_dec", p.DecoderBias, d);
+        }
+        else
+        {
+            writer.AddFloat32("W_enc", Transpose(p.EncoderWeight, n, d), d, n).AddFloat32("b_enc", p.EncoderBias, n)
+                .AddFloat32("W_dec", p.DecoderWeight, n, d).AddFloat32("b_dec", p.DecoderBias, d);
+        }
+        writer.AddMetadata("format", "pt");
+        writer.Write(Path.Combine(directory, WeightsFile(layout)));
+        var cfg = layout == SaeFileLayout.Sparsify ? SparsifyConfig(config) : SaeLensConfig(config);
+        foreach (var (key, value) in extraConfig ?? [])
+            cfg[key] = value?.DeepClone();
+        AtomicFile.WriteText(Path.Combine(directory, "cfg.json"), cfg.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>
+    /// Reads an SAE from a directory (sparsify's sae.safetensors or SAELens' sae_weights.safetensors,
+    /// with cfg.json if present) or from a .safetensors file; the layout is detected.
+    /// </summary>
+    public static LoadedSae Load(string path)
+    {
+        string weights = path;
+        string? cfgPath = null;
+        if (Directory.Exists(path))
+        {
+            weights = new[] { WeightsFile(SaeFileLayout.Sparsify), WeightsFile(SaeFileLayout.SaeLens) }
+                .Select(f => Path.Combine(path, f)).FirstOrDefault(File.Exists)
+                ?? throw new SaeInputException($"{path}: no sae.safetensors (sparsify) or sae_weights.safetensors (SAELens) in this directory.");
+            cfgPath = Path.Combine(path, "cfg.json");
+        }
+        else if (!File.Exists(path))
+        {
+            throw new SaeInputException($"{path}: no such file or directory.");
+        }
+        else
+        {
+            cfgPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "cfg.json");
+        }
+        using var file = SafeTensorsFile.Open(weights);
+        var (layout, p) = ReadWeights(file);
+        var cfg = File.Exists(cfgPath) ? ReadConfig(cfgPath) : null;
+        return new LoadedSae(path, layout, p, Architecture(cfg, layout), cfg?["k"]?.GetValue<int>());
+    }
+
+    private static (SaeFileLayout, SaeParameters) ReadWeights(SafeTensorsFile file)
+    {
+        bool sparsify = file.Contains("encoder.weight");
+        if (!sparsify && !file.Contains("W_enc"))
+            throw new SaeInputException($"{file.Path}: neither sparsify (encoder.weight) nor SAELens (W_enc) tensors found; has: {string.Join(", ", file.Tensors.Select(t => t.Name))}.");
+        var layout = sparsify ? SaeFileLayout.Sparsify : SaeFileLayout.SaeLens;
+        var enc = file.GetTensor(sparsify ? "encoder.weight" : "W_enc");
+        if (enc.Shape.Count != 2)
+            throw new SaeInputException($"{file.Path}: tensor {enc.Name} must be 2-D, has shape {enc.ShapeText}.");
+        int n = (int)(sparsify ? enc.Shape[0] : enc.Shape[1]), d = (int)(sparsify ? enc.Shape[1] : enc.Shape[0]);
+        var p = new SaeParameters(n, d);
+        ReadExpected(file, sparsify ? "encoder.bias" : "b_enc", [n], p.EncoderBias);
+        ReadExpected(file, "W_dec", [n, d], p.DecoderWeight);
+        ReadExpected(file, "b_dec", [d], p.DecoderBias);
+        if (sparsify)
+            file.ReadFloat32("encoder.weight", p.EncoderWeight);
+        else
+            Transpose(file.ReadFloat32("W_enc"), d, n).CopyTo(p.EncoderWeight, 0);
+        return (layout, p);
+    }
+
+    private static void ReadExpected(SafeTensorsFile file, string name, long[] shape, float[] destination)
+    {
+        if (!file.Contains(name))
+            throw new SaeInputException($"{file.Path}: tensor {name} is missing.");
+        var t = file.GetTensor(name);
+        if (!t.Shape.SequenceEqual(shape))
+            throw new SaeInputException($"{file.Path}: tensor {name} has shape {t.ShapeText}, expected [{string.Join(", ", shape)}].");
+        file.ReadFloat32(name, destination);
+    }
+
+    private static JsonObject SparsifyConfig(SaeConfig c) => new()
+    {
+        ["activation"] = c.Architecture == SaeArchitecture.TopK ? "topk" : "relu",
+        ["expansion_factor"] = Math.Max(1, c.Latents / c.Dimension),
+        ["normalize_decoder"] = c.NormalizeDecoder,
+        ["num_latents"] = c.Latents,
+        ["k"] = c.K,
+        ["multi_topk"] = false,
+        ["skip_connection"] = false,
+        ["d_in"] = c.Dimension,
+        ["l1_coefficient"] = c.Architecture == SaeArchitecture.ReluL1 ? c.L1Coefficient : null,
+    };
+
+    private static JsonObject SaeLensConfig(SaeConfig c)
+    {
+        var cfg = new JsonObject
+        {
+            ["architecture"] = c.Architecture == SaeArchitecture.TopK ? "topk" : "standard",
+            ["d_in"] = c.Dimension,
+            ["d_sae"] = c.Latents,
+            ["dtype"] = "float32",
+            ["device"] = "cpu",
+            ["apply_b_dec_to_input"] = true,
+            ["normalize_activations"] = "none",
+            ["reshape_activations"] = "none",
+            ["metadata"] = new JsonObject { ["sae_lens_training_version"] = null, ["trained_by"] = "Orleans.Sae" },
+        };
+        if (c.Architecture == SaeArchitecture.TopK)
+            cfg["k"] = c.K;
+        else
+            cfg["l1_coefficient"] = c.L1Coefficient;
+        return cfg;
+    }
+
+    private static JsonObject ReadConfig(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                ?? throw new SaeInputException($"{path}: cfg.json must hold a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new SaeInputException($"{path}: cfg.json is not valid JSON ({e.Message.Split('\n')[0]}).", e);
+        }
+    }
+
+    private static SaeArchitecture? Architecture(JsonObject? cfg, SaeFileLayout layout)
+    {
+        string? name = cfg?[layout == SaeFileLayout.Sparsify ? "activation" : "architecture"]?.GetValue<string>();
+        return name switch
+        {
+            "topk" => SaeArchitecture.TopK,
+            "relu" or "standard" => SaeArchitecture.ReluL1,
+            _ => null,
+        };
+    }
+
+    private static float[] Transpose(ReadOnlySpan<float> x, int rows, int cols)
+    {
+        var t = new float[x.Length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                t[(long)c * rows + r] = x[r * cols + c];
+        return t;
+    }
+}

@@ -1,0 +1,77 @@
+namespace Sae.Core.Tests;
+
+public class SaeFilesTests
+{
+    private static SaeParameters Random(int n, int d, int seed)
+    {
+        var p = new SaeParameters(n, d);
+        var rng = new Random(seed);
+        foreach (var t in p.Tensors)
+            for (int i = 0; i < t.Length; i++) t[i] = (float)(rng.NextDouble() * 2 - 1);
+        return p;
+    }
+
+    [Theory]
+    [InlineData(SaeFileLayout.Sparsify, "sae.safetensors")]
+    [InlineData(SaeFileLayout.SaeLens, "sae_weights.safetensors")]
+    public void SaveLoad_BothLayouts_RoundTripExactlyAndDetectLayout(SaeFileLayout layout, string weights)
+    {
+        using var dir = new TempDir();
+        var config = new SaeConfig(SaeArchitecture.TopK, 7, 13, k: 3);
+        var p = Random(13, 7, 1);
+        SaeFiles.Save(dir.Path, config, p, layout);
+        Assert.True(File.Exists(dir.File(weights)));
+        foreach (var path in new[] { dir.Path, dir.File(weights) })
+        {
+            var loaded = SaeFiles.Load(path);
+            Assert.Equal(layout, loaded.Layout);
+            Assert.Equal(SaeArchitecture.TopK, loaded.Architecture);
+            Assert.Equal(3, loaded.K);
+            for (int t = 0; t < 4; t++)
+                Assert.Equal(p.Tensors[t], loaded.Parameters.Tensors[t]);
+        }
+    }
+
+    [Fact]
+    public void Save_SaeLensLayout_StoresEncoderTransposed()
+    {
+        using var dir = new TempDir();
+        var p = Random(5, 3, 2);
+        SaeFiles.Save(dir.Path, new SaeConfig(SaeArchitecture.ReluL1, 3, 5), p, SaeFileLayout.SaeLens);
+        using var file = SafeTensorsFile.Open(dir.File("sae_weights.safetensors"));
+        Assert.Equal(new long[] { 3, 5 }, file.GetTensor("W_enc").Shape);
+        var wEnc = file.ReadFloat32("W_enc");
+        Assert.Equal(p.EncoderWeight[1 * 3 + 2], wEnc[2 * 5 + 1]);
+        var cfg = File.ReadAllText(dir.File("cfg.json"));
+        Assert.Contains("\"architecture\": \"standard\"", cfg, StringComparison.Ordinal);
+        Assert.Contains("\"d_sae\": 5", cfg, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingTensor_OneLineErrorNamingFileAndTensor()
+    {
+        using var dir = new TempDir();
+        new SafeTensorsWriter().AddFloat32("encoder.weight", new float[6], 2, 3).AddFloat32("W_dec", new float[6], 2, 3)
+            .AddFloat32("b_dec", new float[3], 3).Write(dir.File("sae.safetensors"));
+        var e = Assert.Throws<SaeInputException>(() => SaeFiles.Load(dir.Path));
+        Assert.Contains("sae.safetensors: tensor encoder.bias is missing", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_WrongDecoderShape_OneLineError()
+    {
+        using var dir = new TempDir();
+        new SafeTensorsWriter().AddFloat32("encoder.weight", new float[6], 2, 3).AddFloat32("encoder.bias", new float[2], 2)
+            .AddFloat32("W_dec", new float[6], 3, 2).AddFloat32("b_dec", new float[3], 3).Write(dir.File("sae.safetensors"));
+        var e = Assert.Throws<SaeInputException>(() => SaeFiles.Load(dir.Path));
+        Assert.Contains("W_dec has shape [3, 2], expected [2, 3]", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_EmptyDirectory_SaysWhatIsMissing()
+    {
+        using var dir = new TempDir();
+        var e = Assert.Throws<SaeInputException>(() => SaeFiles.Load(dir.Path));
+        Assert.Contains("no sae.safetensors (sparsify) or sae_weights.safetensors (SAELens)", e.Message, StringComparison.Ordinal);
+    }
+}

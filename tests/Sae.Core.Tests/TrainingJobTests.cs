@@ -1,0 +1,81 @@
+namespace Sae.Core.Tests;
+
+public class TrainingJobTests
+{
+    private static TrainingJobSpec Spec(string outDir, SaeArchitecture arch = SaeArchitecture.TopK, int threads = 1, long saveEvery = 2,
+        SaeFileLayout format = SaeFileLayout.Sparsify, int latents = 40) =>
+        new(new SaeConfig(arch, 24, latents, k: 4, l1Coefficient: 0.05), new TrainConfig(32, steps: 7, learningRate: 1e-2, warmupSteps: 2, threads: threads),
+            [1, 2], outDir, saveEvery, format);
+
+    private static InMemoryActivations Data() => InMemoryActivations.Random(100, 24, 7);
+
+    [Theory]
+    [InlineData(SaeArchitecture.TopK, SaeFileLayout.Sparsify)]
+    [InlineData(SaeArchitecture.ReluL1, SaeFileLayout.SaeLens)]
+    public void Run_InterruptedAndResumedTwice_SameBitsAsUninterrupted(SaeArchitecture arch, SaeFileLayout format)
+    {
+        using var dir = new TempDir();
+        string straight = dir.File("straight"), broken = dir.File("broken");
+        new TrainingJob(Spec(straight, arch, format: format), Data()).Run(resume: false);
+
+        // stop after step 3 and after step 6 (between checkpoints), resume each time
+        foreach (var (stopAt, resume) in new[] { (3L, false), (6L, true) })
+        {
+            using var cancel = new CancellationTokenSource();
+            var progress = new SyncProgress(p => { if (p.Step == stopAt) cancel.Cancel(); });
+            Assert.Throws<OperationCanceledException>(() =>
+                new TrainingJob(Spec(broken, arch, threads: 2, format: format), Data()).Run(resume, progress, cancel.Token));
+        }
+        new TrainingJob(Spec(broken, arch, format: format), Data()).Run(resume: true);
+
+        foreach (ulong seed in new ulong[] { 1, 2 })
+        {
+            var a = SaeFiles.Load(Path.Combine(straight, $"seed{seed}"));
+            var b = SaeFiles.Load(Path.Combine(broken, $"seed{seed}"));
+            for (int t = 0; t < 4; t++)
+                Assert.Equal(a.Parameters.Tensors[t], b.Parameters.Tensors[t]);
+            Assert.Equal(File.ReadAllText(Path.Combine(straight, $"seed{seed}", "cfg.json")), File.ReadAllText(Path.Combine(broken, $"seed{seed}", "cfg.json")));
+        }
+    }
+
+    [Fact]
+    public void Run_SaveEvery_WritesStepZeroAndEveryNthCheckpoint()
+    {
+        using var dir = new TempDir();
+        new TrainingJob(Spec(dir.Path), Data()).Run(resume: false);
+        var steps = Directory.GetDirectories(Path.Combine(dir.Path, "seed1", "checkpoints")).Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(new[] { "step-000000000", "step-000000002", "step-000000004", "step-000000006", "step-000000007" }, steps);
+        // step 0 holds the initial weights: W_dec = W_enc with unit rows
+        var initial = SaeFiles.Load(Path.Combine(dir.Path, "seed1", "checkpoints", "step-000000000"));
+        var norms = new float[40];
+        Sae.Numerics.RowOps.RowNorms(initial.Parameters.DecoderWeight, 40, 24, norms);
+        Assert.All(norms, v => Assert.Equal(1f, v, 1e-5f));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "seed2", "metrics.json")));
+    }
+
+    [Fact]
+    public void Run_ExistingRunWithoutResume_RefusesAndKeepsIt()
+    {
+        using var dir = new TempDir();
+        new TrainingJob(Spec(dir.Path), Data()).Run(resume: false);
+        var before = File.ReadAllBytes(Path.Combine(dir.Path, "seed1", "sae.safetensors"));
+        var e = Assert.Throws<SaeInputException>(() => new TrainingJob(Spec(dir.Path), Data()).Run(resume: false));
+        Assert.Contains("already holds a training run", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(dir.Path, "seed1", "sae.safetensors")));
+    }
+
+    [Fact]
+    public void Run_ResumeWithOtherSettings_NamesTheSetting()
+    {
+        using var dir = new TempDir();
+        new TrainingJob(Spec(dir.Path), Data()).Run(resume: false);
+        var e = Assert.Throws<SaeInputException>(() => new TrainingJob(Spec(dir.Path, latents: 48), Data()).Run(resume: true));
+        Assert.Contains("num_latents = 40, now 48", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>IProgress that reports synchronously on the training thread (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
