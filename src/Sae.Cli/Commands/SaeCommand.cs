@@ -13,6 +13,7 @@ internal static class SaeCommand
     {
         var root = new RootCommand(
             "sae: train many sparse autoencoders on the same activations with different seeds and measure which features they share.");
+        root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         try
         {
