@@ -11,13 +11,7 @@ internal static class SaeProcess
     /// <summary>Runs <c>sae</c> with the given arguments and waits (at most two minutes) for it to exit.</summary>
     public static Result Run(params string[] args)
     {
-        // sae.dll is copied next to the test assembly by the project reference
-        string dll = Path.Combine(AppContext.BaseDirectory, "sae.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
+        using var p = Start(args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
@@ -26,5 +20,29 @@ internal static class SaeProcess
             throw new TimeoutException($"sae {string.Join(' ', args)} did not exit within two minutes");
         }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts <c>sae</c> with the given arguments, output redirected (the caller reads or ignores it).</summary>
+    public static Process Start(params string[] args)
+    {
+        // sae.dll is copied next to the test assembly by the project reference
+        string dll = Path.Combine(AppContext.BaseDirectory, "sae.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        return Process.Start(psi)!;
+    }
+
+    /// <summary>Waits for <paramref name="condition"/> (checked every 10 ms) or fails after <paramref name="timeout"/>.</summary>
+    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > timeout)
+                throw new TimeoutException($"timed out after {timeout} waiting for {what}");
+            Thread.Sleep(10);
+        }
     }
 }

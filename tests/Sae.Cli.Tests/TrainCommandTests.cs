@@ -1,0 +1,134 @@
+using Sae.Core;
+
+namespace Sae.Cli.Tests;
+
+public class TrainCommandTests
+{
+    private static string WriteData(TempDir dir, int rows = 3000, int d = 32, float? poison = null)
+    {
+        var rng = new Random(3);
+        var x = new float[rows * d];
+        for (int i = 0; i < x.Length; i++)
+            x[i] = (float)(rng.NextDouble() * 2 - 1);
+        if (poison is { } v)
+            x[1234 * d + 5] = v;
+        string path = dir.File("acts.npy");
+        NpyWriter.Write(path, x, rows, d);
+        return path;
+    }
+
+    private static string[] TrainArgs(string data, string outDir, params string[] extra) =>
+        ["train", "--data", data, "--arch", "topk", "--latents", "256", "--k", "8", "--seeds", "0,1", "--steps", "600", "--batch", "256",
+         "--out", outDir, "--save-every", "50", "--lr-warmup-steps", "20", .. extra];
+
+    [Fact]
+    public void Train_KilledTwiceAndResumed_BitIdenticalToUninterrupted()
+    {
+        using var dir = new TempDir();
+        string data = WriteData(dir);
+        var straight = SaeProcess.Run(TrainArgs(data, dir.File("straight"), "--threads", "1"));
+        Assert.True(straight.ExitCode == 0, straight.StdErr);
+
+        string broken = dir.File("broken");
+        foreach (var (killAfterStep, resume) in new[] { (150, false), (400, true) })
+        {
+            string[] args = resume ? TrainArgs(data, broken, "--resume", "--threads", "2") : TrainArgs(data, broken, "--threads", "2");
+            using var p = SaeProcess.Start(args);
+            string marker = Path.Combine(broken, "seed1", "checkpoints", $"step-{killAfterStep:D9}", "state.safetensors");
+            SaeProcess.WaitUntil(() => File.Exists(marker) || p.HasExited, TimeSpan.FromMinutes(2), marker);
+            Assert.False(p.HasExited, "training finished before it could be killed; make the run longer");
+            p.Kill(); // SIGKILL on Unix
+            p.WaitForExit();
+        }
+        var last = SaeProcess.Run(TrainArgs(data, broken, "--resume", "--threads", "2"));
+        Assert.True(last.ExitCode == 0, last.StdErr);
+
+        foreach (var seed in new[] { "seed0", "seed1" })
+        {
+            Assert.Equal(File.ReadAllBytes(dir.File("straight", seed, "sae.safetensors")), File.ReadAllBytes(Path.Combine(broken, seed, "sae.safetensors")));
+            Assert.Equal(File.ReadAllBytes(dir.File("straight", seed, "checkpoints", "step-000000600", "state.safetensors")),
+                File.ReadAllBytes(Path.Combine(broken, seed, "checkpoints", "step-000000600", "state.safetensors")));
+        }
+    }
+
+    [Fact]
+    public void Train_SaeLensFormat_WritesSaeLensFilesThatLoad()
+    {
+        using var dir = new TempDir();
+        string data = WriteData(dir, rows: 500);
+        var r = SaeProcess.Run("train", "--data", data, "--arch", "relu", "--latents", "64", "--l1", "0.1", "--seeds", "3", "--tokens", "2000",
+            "--batch", "100", "--out", dir.File("out"), "--format", "saelens");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Contains("FVU", r.StdOut, StringComparison.Ordinal);
+        var sae = SaeFiles.Load(dir.File("out", "seed3"));
+        Assert.Equal(SaeFileLayout.SaeLens, sae.Layout);
+        Assert.Equal(SaeArchitecture.ReluL1, sae.Architecture);
+        Assert.True(File.Exists(dir.File("out", "seed3", "metrics.json")));
+    }
+
+    [Theory]
+    [InlineData("--k", "0", "--k must be between 1 and --latents = 256 (got 0)")]
+    [InlineData("--k", "300", "--k must be between 1 and --latents = 256 (got 300)")]
+    [InlineData("--arch", "gated", "--arch must be topk or relu")]
+    [InlineData("--seeds", "1,x", "--seeds must be non-negative integers")]
+    [InlineData("--seeds", "2,2", "--seeds lists a seed twice")]
+    [InlineData("--batch", "0", "--batch must be >= 1")]
+    [InlineData("--lr", "-1", "--lr must be a finite number > 0")]
+    [InlineData("--grad-clip", "abc", "--grad-clip must be a number or none")]
+    [InlineData("--format", "onnx", "--format must be sparsify or saelens")]
+    [InlineData("--tokens", "100", "give exactly one of --tokens and --steps")]
+    public void Train_BadSetting_OneLineErrorExit2AndNothingWritten(string option, string value, string expected)
+    {
+        using var dir = new TempDir();
+        string data = WriteData(dir, rows: 100);
+        var args = TrainArgs(data, dir.File("out")).ToList();
+        int at = args.IndexOf(option);
+        if (at >= 0)
+            args[at + 1] = value;
+        else
+            args.AddRange([option, value]);
+        var r = SaeProcess.Run([.. args]);
+        AssertOneLineError(r, expected);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
+    public void Train_NaNInActivations_NamesFileAndRow()
+    {
+        using var dir = new TempDir();
+        string data = WriteData(dir, poison: float.NaN);
+        var r = SaeProcess.Run(TrainArgs(data, dir.File("out")));
+        AssertOneLineError(r, "acts.npy");
+        Assert.Contains("1234", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("NaN", r.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Train_MissingData_OneLineError()
+    {
+        using var dir = new TempDir();
+        var r = SaeProcess.Run(TrainArgs(dir.File("nope.npy"), dir.File("out")));
+        AssertOneLineError(r, "nope.npy");
+    }
+
+    [Fact]
+    public void Train_ExistingOutWithoutResume_RefusesAndKeepsTheRun()
+    {
+        using var dir = new TempDir();
+        string data = WriteData(dir, rows: 300);
+        string[] args = ["train", "--data", data, "--latents", "64", "--k", "4", "--steps", "3", "--batch", "50", "--out", dir.File("out")];
+        Assert.Equal(0, SaeProcess.Run(args).ExitCode);
+        var before = File.ReadAllBytes(dir.File("out", "seed0", "sae.safetensors"));
+        AssertOneLineError(SaeProcess.Run(args), "already holds a training run");
+        Assert.Equal(before, File.ReadAllBytes(dir.File("out", "seed0", "sae.safetensors")));
+    }
+
+    private static void AssertOneLineError(SaeProcess.Result r, string expected)
+    {
+        Assert.Equal(2, r.ExitCode);
+        var lines = r.StdErr.Trim().Split('\n');
+        Assert.Contains(expected, lines[^1], StringComparison.Ordinal);
+        Assert.StartsWith("sae: error: ", lines[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.StdErr, StringComparison.Ordinal);
+    }
+}
