@@ -19,7 +19,7 @@ public sealed record TrainConfig
     /// <summary>Creates and validates the settings. <paramref name="learningRate"/> null means the architecture's default.</summary>
     public TrainConfig(int batchSize, long steps, double? learningRate = null, int warmupSteps = 1000,
         LearningRateDecay decay = LearningRateDecay.Linear, double? gradClip = 1.0, double beta1 = 0.9, double beta2 = 0.999,
-        double epsilon = 1e-8, int threads = 1)
+        double epsilon = 1e-8, int threads = 1, ulong? dataSeed = null)
     {
         BatchSize = batchSize;
         Steps = steps;
@@ -31,6 +31,7 @@ public sealed record TrainConfig
         Beta2 = beta2;
         Epsilon = epsilon;
         Threads = threads;
+        DataSeed = dataSeed;
         Validate();
     }
 
@@ -60,6 +61,9 @@ public sealed record TrainConfig
 
     /// <summary>Adam ε.</summary>
     public double Epsilon { get; }
+
+    /// <summary>Shuffle seed for the data order (a new permutation of all rows each epoch); null = file order.</summary>
+    public ulong? DataSeed { get; }
 
     /// <summary>Threads for the kernels; results do not depend on it.</summary>
     public int Threads { get; }

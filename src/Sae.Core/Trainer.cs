@@ -26,7 +26,7 @@ public sealed class Trainer
         Sae = sae;
         Train = train;
         Data = data;
-        _batches = new BatchReader(data, train.BatchSize);
+        _batches = new BatchReader(data, train.BatchSize, train.DataSeed);
         _batch = new float[(long)train.BatchSize * sae.Dimension];
         _learningRate = train.ResolveLearningRate(sae);
         Seeds = seeds.Select(s => new SeedState(sae, s)).ToArray();

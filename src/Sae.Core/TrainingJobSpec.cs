@@ -28,6 +28,7 @@ public sealed record TrainingJobSpec(SaeConfig Sae, TrainConfig Train, IReadOnly
         ["lr_decay"] = Train.Decay == LearningRateDecay.Linear ? "linear" : "none",
         ["grad_clip"] = Train.GradClip,
         ["adam"] = new JsonArray(Train.Beta1, Train.Beta2, Train.Epsilon),
+        ["data_seed"] = Train.DataSeed,
         ["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode)s).ToArray()),
         ["format"] = Format == SaeFileLayout.Sparsify ? "sparsify" : "saelens",
         ["data"] = new JsonObject { ["description"] = data.Description, ["rows"] = data.Rows, ["d"] = data.Dimension },

@@ -3,20 +3,22 @@ namespace Sae.Core.Tests;
 public class TrainingJobTests
 {
     private static TrainingJobSpec Spec(string outDir, SaeArchitecture arch = SaeArchitecture.TopK, int threads = 1, long saveEvery = 2,
-        SaeFileLayout format = SaeFileLayout.Sparsify, int latents = 40) =>
-        new(new SaeConfig(arch, 24, latents, k: 4, l1Coefficient: 0.05), new TrainConfig(32, steps: 7, learningRate: 1e-2, warmupSteps: 2, threads: threads),
+        SaeFileLayout format = SaeFileLayout.Sparsify, int latents = 40, ulong? dataSeed = null) =>
+        new(new SaeConfig(arch, 24, latents, k: 4, l1Coefficient: 0.05),
+            new TrainConfig(32, steps: 7, learningRate: 1e-2, warmupSteps: 2, threads: threads, dataSeed: dataSeed),
             [1, 2], outDir, saveEvery, format);
 
     private static InMemoryActivations Data() => InMemoryActivations.Random(100, 24, 7);
 
     [Theory]
-    [InlineData(SaeArchitecture.TopK, SaeFileLayout.Sparsify)]
-    [InlineData(SaeArchitecture.ReluL1, SaeFileLayout.SaeLens)]
-    public void Run_InterruptedAndResumedTwice_SameBitsAsUninterrupted(SaeArchitecture arch, SaeFileLayout format)
+    [InlineData(SaeArchitecture.TopK, SaeFileLayout.Sparsify, null)]
+    [InlineData(SaeArchitecture.ReluL1, SaeFileLayout.SaeLens, null)]
+    [InlineData(SaeArchitecture.TopK, SaeFileLayout.Sparsify, 99UL)]
+    public void Run_InterruptedAndResumedTwice_SameBitsAsUninterrupted(SaeArchitecture arch, SaeFileLayout format, ulong? dataSeed)
     {
         using var dir = new TempDir();
         string straight = dir.File("straight"), broken = dir.File("broken");
-        new TrainingJob(Spec(straight, arch, format: format), Data()).Run(resume: false);
+        new TrainingJob(Spec(straight, arch, format: format, dataSeed: dataSeed), Data()).Run(resume: false);
 
         // stop after step 3 and after step 6 (between checkpoints), resume each time
         foreach (var (stopAt, resume) in new[] { (3L, false), (6L, true) })
@@ -24,9 +26,9 @@ public class TrainingJobTests
             using var cancel = new CancellationTokenSource();
             var progress = new SyncProgress(p => { if (p.Step == stopAt) cancel.Cancel(); });
             Assert.Throws<OperationCanceledException>(() =>
-                new TrainingJob(Spec(broken, arch, threads: 2, format: format), Data()).Run(resume, progress, cancel.Token));
+                new TrainingJob(Spec(broken, arch, threads: 2, format: format, dataSeed: dataSeed), Data()).Run(resume, progress, cancel.Token));
         }
-        new TrainingJob(Spec(broken, arch, format: format), Data()).Run(resume: true);
+        new TrainingJob(Spec(broken, arch, format: format, dataSeed: dataSeed), Data()).Run(resume: true);
 
         foreach (ulong seed in new ulong[] { 1, 2 })
         {
@@ -51,6 +53,15 @@ public class TrainingJobTests
         Sae.Numerics.RowOps.RowNorms(initial.Parameters.DecoderWeight, 40, 24, norms);
         Assert.All(norms, v => Assert.Equal(1f, v, 1e-5f));
         Assert.True(File.Exists(Path.Combine(dir.Path, "seed2", "metrics.json")));
+    }
+
+    [Fact]
+    public void Run_DataSeed_ChangesTheResult()
+    {
+        using var dir = new TempDir();
+        new TrainingJob(Spec(dir.File("a")), Data()).Run(resume: false);
+        new TrainingJob(Spec(dir.File("b"), dataSeed: 5), Data()).Run(resume: false);
+        Assert.NotEqual(SaeFiles.Load(Path.Combine(dir.File("a"), "seed1")).Parameters.EncoderWeight, SaeFiles.Load(Path.Combine(dir.File("b"), "seed1")).Parameters.EncoderWeight);
     }
 
     [Fact]

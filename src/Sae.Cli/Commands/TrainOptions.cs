@@ -27,9 +27,10 @@ internal sealed class TrainOptions
     public Option<int> Threads { get; } = new("--threads") { Description = "Threads (results are identical for any value).", DefaultValueFactory = _ => Environment.ProcessorCount };
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the run in --out from its latest checkpoint." };
     public Option<string> Format { get; } = new("--format") { Description = "sparsify (cfg.json + sae.safetensors) or saelens (cfg.json + sae_weights.safetensors).", DefaultValueFactory = _ => "sparsify" };
+    public Option<ulong?> DataSeed { get; } = new("--data-seed") { Description = "Shuffle the data order with this seed (a new permutation each epoch); default: file order." };
     public Option<long> MetricsEvery { get; } = new("--metrics-every") { Description = "Record metrics every N steps (default: about 100 records).", DefaultValueFactory = _ => 0 };
 
-    public IEnumerable<Option> All => [Data, Tensor, Arch, Latents, K, L1, L1Warmup, Seeds, Tokens, Steps, Batch, Out, Lr, LrWarmup, LrDecay, GradClip, SaveEvery, Threads, Resume, Format, MetricsEvery];
+    public IEnumerable<Option> All => [Data, Tensor, Arch, Latents, K, L1, L1Warmup, Seeds, Tokens, Steps, Batch, Out, Lr, LrWarmup, LrDecay, GradClip, SaveEvery, Threads, Resume, Format, MetricsEvery, DataSeed];
 
     /// <summary>Builds the job from parsed options and the opened data (whose d decides the SAE's).</summary>
     public TrainingJobSpec ToSpec(ParseResult r, IActivationSource data)
@@ -45,7 +46,7 @@ internal sealed class TrainOptions
         if (batch < 1)
             throw new UserErrorException($"--batch must be >= 1 (got {batch}).");
         var train = new TrainConfig(batch, ResolveSteps(r, batch), r.GetValue(Lr), r.GetValue(LrWarmup), ParseDecay(r.GetValue(LrDecay)!),
-            ParseClip(r.GetValue(GradClip)!), threads: r.GetValue(Threads));
+            ParseClip(r.GetValue(GradClip)!), threads: r.GetValue(Threads), dataSeed: r.GetValue(DataSeed));
         long saveEvery = r.GetValue(SaveEvery);
         if (saveEvery < 0)
             throw new UserErrorException($"--save-every must be >= 0 (got {saveEvery}).");
