@@ -17,8 +17,14 @@ internal static class BatchMath
     /// <summary>sums = Σ_b x[b] (rows added in order, in float, like a column sum in torch).</summary>
     public static void ColumnSums(ReadOnlySpan<float> x, int rows, Span<float> sums)
     {
-        int d = sums.Length;
         sums.Clear();
+        AddColumnSums(x, rows, sums);
+    }
+
+    /// <summary>sums += Σ_b x[b] (rows added in order).</summary>
+    public static void AddColumnSums(ReadOnlySpan<float> x, int rows, Span<float> sums)
+    {
+        int d = sums.Length;
         for (int b = 0; b < rows; b++)
             TensorPrimitives.Add(sums, x.Slice(b * d, d), sums);
     }

@@ -15,8 +15,10 @@ internal interface ISaeModel
     /// <summary>
     /// Forward and backward on x ([rows, d]): overwrites <paramref name="grad"/> with ∂Loss/∂params,
     /// adds each latent's fire count over the batch into <paramref name="fires"/> ([n]) and returns the losses.
+    /// <paramref name="tokensSinceFired"/> ([n], before this step) tells which latents are dead (AuxK).
     /// </summary>
-    StepLoss ForwardBackward(SaeParameters p, ReadOnlySpan<float> x, int rows, long step, SaeParameters grad, Span<long> fires, int threads);
+    StepLoss ForwardBackward(SaeParameters p, ReadOnlySpan<float> x, int rows, long step, SaeParameters grad, Span<long> fires,
+        ReadOnlySpan<long> tokensSinceFired, int threads);
 
     /// <summary>Changes the gradient before the optimiser step (sparsify: remove the part parallel to unit decoder rows).</summary>
     void ConstrainGradient(SaeParameters p, SaeParameters grad, int threads);

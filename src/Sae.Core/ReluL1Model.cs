@@ -46,7 +46,8 @@ internal sealed class ReluL1Model : ISaeModel
         Array.Clear(p.DecoderBias);
     }
 
-    public StepLoss ForwardBackward(SaeParameters p, ReadOnlySpan<float> x, int rows, long step, SaeParameters grad, Span<long> fires, int threads)
+    public StepLoss ForwardBackward(SaeParameters p, ReadOnlySpan<float> x, int rows, long step, SaeParameters grad, Span<long> fires,
+        ReadOnlySpan<long> tokensSinceFired, int threads)
     {
         Ensure(rows);
         Span<float> xc = _xc.AsSpan(0, rows * _d), xhat = _xhat.AsSpan(0, rows * _d), f = _f.AsSpan(0, rows * _n);

@@ -7,7 +7,8 @@ namespace Sae.Core;
 public sealed record SaeConfig
 {
     /// <summary>Creates and validates a configuration.</summary>
-    public SaeConfig(SaeArchitecture architecture, int dimension, int latents, int k = 32, double l1Coefficient = 5.0, int l1WarmupSteps = 0)
+    public SaeConfig(SaeArchitecture architecture, int dimension, int latents, int k = 32, double l1Coefficient = 5.0, int l1WarmupSteps = 0,
+        bool multiTopK = false, double auxKAlpha = 0, long deadTokens = 10_000_000)
     {
         Architecture = architecture;
         Dimension = dimension;
@@ -15,6 +16,9 @@ public sealed record SaeConfig
         K = k;
         L1Coefficient = l1Coefficient;
         L1WarmupSteps = l1WarmupSteps;
+        MultiTopK = multiTopK;
+        AuxKAlpha = auxKAlpha;
+        DeadTokens = deadTokens;
         Validate();
     }
 
@@ -36,6 +40,15 @@ public sealed record SaeConfig
     /// <summary>ReLU+L1: steps over which λ ramps linearly from 0 (SAELens' l1_warm_up_steps; 0 = off).</summary>
     public int L1WarmupSteps { get; }
 
+    /// <summary>TopK: sparsify's multi_topk, adding FVU(top 4k)/8 to the loss.</summary>
+    public bool MultiTopK { get; }
+
+    /// <summary>TopK: weight of sparsify's AuxK loss (0 = off; OpenAI used 1/32): dead latents fit the residual.</summary>
+    public double AuxKAlpha { get; }
+
+    /// <summary>A latent not selected for more than this many tokens is dead (sparsify's dead_feature_threshold).</summary>
+    public long DeadTokens { get; }
+
     /// <summary>sparsify's normalize_decoder: unit-norm decoder rows (TopK only).</summary>
     public bool NormalizeDecoder => Architecture == SaeArchitecture.TopK;
 
@@ -53,6 +66,12 @@ public sealed record SaeConfig
             throw new SaeInputException($"--k must be between 1 and --latents = {Latents} (got {K}).");
         if (Architecture == SaeArchitecture.ReluL1 && !(L1Coefficient >= 0 && double.IsFinite(L1Coefficient)))
             throw new SaeInputException($"--l1 must be a finite number >= 0 (got {L1Coefficient}).");
+        if (!(AuxKAlpha >= 0 && double.IsFinite(AuxKAlpha)))
+            throw new SaeInputException($"--auxk-alpha must be a finite number >= 0 (got {AuxKAlpha}).");
+        if (DeadTokens < 1)
+            throw new SaeInputException($"--dead-tokens must be >= 1 (got {DeadTokens}).");
+        if (Architecture != SaeArchitecture.TopK && (MultiTopK || AuxKAlpha > 0))
+            throw new SaeInputException("--multi-topk and --auxk-alpha apply to --arch topk only.");
         if (L1WarmupSteps < 0)
             throw new SaeInputException($"--l1-warmup-steps must be >= 0 (got {L1WarmupSteps}).");
     }

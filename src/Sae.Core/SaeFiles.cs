@@ -103,7 +103,7 @@ public static class SaeFiles
         ["normalize_decoder"] = c.NormalizeDecoder,
         ["num_latents"] = c.Latents,
         ["k"] = c.K,
-        ["multi_topk"] = false,
+        ["multi_topk"] = c.MultiTopK,
         ["skip_connection"] = false,
         ["d_in"] = c.Dimension,
         ["l1_coefficient"] = c.Architecture == SaeArchitecture.ReluL1 ? c.L1Coefficient : null,

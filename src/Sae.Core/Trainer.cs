@@ -89,11 +89,11 @@ public sealed class Trainer
         Step++;
     }
 
-    /// <summary>Metrics of seed i after the last step; <paramref name="deadAfterTokens"/> is the dead-latent window (sparsify: 10M).</summary>
-    public SeedMetrics Metrics(int i, long deadAfterTokens = 10_000_000)
+    /// <summary>Metrics of seed i after the last step; dead = not selected within the last min(dead-tokens, tokens seen) tokens.</summary>
+    public SeedMetrics Metrics(int i)
     {
         var s = Seeds[i];
-        long window = Math.Min(deadAfterTokens, Tokens);
+        long window = Math.Min(Sae.DeadTokens, Tokens);
         int dead = window == 0 ? 0 : s.TokensSinceFired.Count(t => t >= window);
         return new SeedMetrics(s.Seed, Step, Tokens, s.LastLoss, (double)dead / Sae.Latents, s.LastGradNorm);
     }
@@ -101,7 +101,7 @@ public sealed class Trainer
     private void ForwardBackward(SeedState s)
     {
         Array.Clear(s.Fires);
-        s.LastLoss = s.Model.ForwardBackward(s.Parameters, _batch, Train.BatchSize, Step, s.Gradient, s.Fires, Train.Threads);
+        s.LastLoss = s.Model.ForwardBackward(s.Parameters, _batch, Train.BatchSize, Step, s.Gradient, s.Fires, s.TokensSinceFired, Train.Threads);
         if (!double.IsFinite(s.LastLoss.Loss))
             throw new SaeInputException($"seed {s.Seed}: the loss became {s.LastLoss.Loss} at step {Step}; lower --lr or check the activations.");
     }

@@ -4,7 +4,16 @@ public class GradientTests
 {
     public static TheoryData<SaeArchitecture> Architectures() => new() { SaeArchitecture.TopK, SaeArchitecture.ReluL1 };
 
-    private static SaeConfig Tiny(SaeArchitecture arch) => new(arch, dimension: 6, latents: 10, k: 3, l1Coefficient: 0.7, l1WarmupSteps: 4);
+    /// <summary>TopK variants: plain, Multi-TopK, AuxK, both.</summary>
+    public static TheoryData<bool, double> TopKVariants() => new() { { false, 0 }, { true, 0 }, { false, 0.25 }, { true, 0.25 } };
+
+    private static SaeConfig Tiny(SaeArchitecture arch, bool multi = false, double auxAlpha = 0) =>
+        arch == SaeArchitecture.TopK
+            ? new(arch, dimension: 6, latents: 10, k: 2, multiTopK: multi, auxKAlpha: auxAlpha, deadTokens: 100)
+            : new(arch, dimension: 6, latents: 10, l1Coefficient: 0.7, l1WarmupSteps: 4);
+
+    /// <summary>Latents 1, 4, 7 and 8 have not fired for more than 100 tokens.</summary>
+    private static long[] Idle() => [0, 500, 0, 0, 101, 0, 0, 900, 300, 0];
 
     private static (SaeParameters P, float[] X) Setup(SaeArchitecture arch, int rows)
     {
@@ -24,14 +33,33 @@ public class GradientTests
 
     [Theory]
     [MemberData(nameof(Architectures))]
-    public void ReferenceGradient_MatchesFiniteDifferences(SaeArchitecture arch)
+    public void ReferenceGradient_MatchesFiniteDifferences(SaeArchitecture arch) => CheckFiniteDifferences(Tiny(arch));
+
+    [Theory]
+    [MemberData(nameof(TopKVariants))]
+    public void ReferenceGradient_TopKVariants_MatchFiniteDifferences(bool multi, double auxAlpha) =>
+        CheckFiniteDifferences(Tiny(SaeArchitecture.TopK, multi, auxAlpha));
+
+    [Theory]
+    [MemberData(nameof(TopKVariants))]
+    public void ForwardBackward_TopKVariants_MatchReferenceGradient(bool multi, double auxAlpha)
+    {
+        const int rows = 7;
+        var (p, x) = Setup(SaeArchitecture.TopK, rows);
+        AssertMatchesReference(Tiny(SaeArchitecture.TopK, multi, auxAlpha), p, x, rows);
+    }
+
+    private static void CheckFiniteDifferences(SaeConfig config)
     {
         const int rows = 5;
+        var arch = config.Architecture;
         var (p32, x) = Setup(arch, rows);
-        var reference = new ReferenceSae(Tiny(arch));
+        var reference = new ReferenceSae(config);
         var p = ReferenceSae.ToDouble(p32);
         var grad = p.Select(t => new double[t.Length]).ToArray();
-        reference.Loss(p, x, rows, step: 2, grad);
+        var dead = Idle().Select(t => t > config.DeadTokens).ToArray();
+        var targets = new double[rows][];
+        reference.Loss(p, x, rows, step: 2, grad, dead, targets);
         const double h = 1e-6;
         for (int t = 0; t < 4; t++)
         {
@@ -39,9 +67,9 @@ public class GradientTests
             {
                 double keep = p[t][i];
                 p[t][i] = keep + h;
-                double up = reference.Loss(p, x, rows, 2);
+                double up = reference.Loss(p, x, rows, 2, dead: dead, auxTargets: targets);
                 p[t][i] = keep - h;
-                double down = reference.Loss(p, x, rows, 2);
+                double down = reference.Loss(p, x, rows, 2, dead: dead, auxTargets: targets);
                 p[t][i] = keep;
                 double fd = (up - down) / (2 * h);
                 Assert.True(Math.Abs(fd - grad[t][i]) <= 1e-6 + 1e-5 * Math.Abs(fd),
@@ -92,12 +120,13 @@ public class GradientTests
         var model = arch == SaeArchitecture.TopK ? (ISaeModel)new TopKModel(config) : new ReluL1Model(config);
         var grad = new SaeParameters(config.Latents, config.Dimension);
         var fires = new long[config.Latents];
-        var loss = model.ForwardBackward(p, x, rows, step: 2, grad, fires, threads: 2);
+        var idle = config.Latents == 10 ? Idle() : new long[config.Latents];
+        var loss = model.ForwardBackward(p, x, rows, step: 2, grad, fires, idle, threads: 2);
 
         var reference = new ReferenceSae(config);
         var pd = ReferenceSae.ToDouble(p);
         var expected = pd.Select(t => new double[t.Length]).ToArray();
-        double expectedLoss = reference.Loss(pd, x, rows, 2, expected);
+        double expectedLoss = reference.Loss(pd, x, rows, 2, expected, idle.Select(t => t > config.DeadTokens).ToArray());
         Assert.Equal(expectedLoss, loss.Loss, 1e-5 * Math.Abs(expectedLoss));
         for (int t = 0; t < 4; t++)
         {

@@ -2,21 +2,26 @@ namespace Sae.Core.Tests;
 
 /// <summary>
 /// The slow scalar twin of the SAE recipes, in double precision: the loss and its analytic gradient
-/// written out plainly from science.md, for TopK (sparsify) and ReLU+L1 (SAELens standard). Tests
-/// check it against finite differences, then the fast models against it.
+/// written out plainly from science.md, for TopK (sparsify, with Multi-TopK and AuxK) and ReLU+L1
+/// (SAELens standard). Tests check it against finite differences, then the fast models against it.
 /// </summary>
-internal sealed class ReferenceSae
+internal sealed class ReferenceSae(SaeConfig config)
 {
-    public ReferenceSae(SaeConfig config) => Config = config;
+    public SaeConfig Config { get; } = config;
 
-    public SaeConfig Config { get; }
+    private double[]? _auxTarget;
 
     private int N => Config.Latents;
 
     private int D => Config.Dimension;
 
-    /// <summary>Loss of the batch x [rows, d]; when grad is given, writes ∂loss/∂params into it.</summary>
-    public double Loss(double[][] p, float[] x, int rows, long step, double[][]? grad = null)
+    /// <summary>
+    /// Loss of the batch x [rows, d]; when grad is given, writes ∂loss/∂params into it. dead[i]: latent
+    /// i is dead (AuxK). AuxK's target (the main residual) is detached: pass the targets of an earlier
+    /// call in <paramref name="auxTargets"/> to hold them constant (finite differences), else they are
+    /// computed and returned there.
+    /// </summary>
+    public double Loss(double[][] p, float[] x, int rows, long step, double[][]? grad = null, bool[]? dead = null, double[][]? auxTargets = null)
     {
         // p: [W_enc [n·d], b_enc [n], W_dec [n·d], b_dec [d]]
         if (grad != null)
@@ -33,13 +38,17 @@ internal sealed class ReferenceSae
             norms[i] = Math.Sqrt(Enumerable.Range(0, D).Sum(e => p[2][i * D + e] * p[2][i * D + e]));
         double loss = 0;
         for (int b = 0; b < rows; b++)
-            loss += Row(p, x.AsSpan(b * D, D).ToArray(), tv, rows, lambda, norms, grad);
+        {
+            _auxTarget = auxTargets?[b];
+            loss += Row(p, x.AsSpan(b * D, D).ToArray().Select(v => (double)v).ToArray(), tv, rows, lambda, norms, grad, dead ?? new bool[N]);
+            if (auxTargets != null)
+                auxTargets[b] = _auxTarget!;
+        }
         return loss;
     }
 
-    private double Row(double[][] p, float[] x, double tv, int rows, double lambda, double[] norms, double[][]? grad)
+    private double Row(double[][] p, double[] x, double tv, int rows, double lambda, double[] norms, double[][]? grad, bool[] dead)
     {
-        bool topk = Config.Architecture == SaeArchitecture.TopK;
         var xc = new double[D];
         for (int e = 0; e < D; e++) xc[e] = x[e] - p[3][e];
         var pre = new double[N];
@@ -49,30 +58,57 @@ internal sealed class ReferenceSae
             for (int e = 0; e < D; e++) s += xc[e] * p[0][i * D + e];
             pre[i] = Math.Max(s, 0);
         }
-        int[] active = topk
-            ? Enumerable.Range(0, N).OrderByDescending(i => pre[i]).ThenBy(i => i).Take(Config.K).ToArray()
-            : Enumerable.Range(0, N).Where(i => pre[i] > 0).ToArray();
-        var xhat = (double[])p[3].Clone();
-        foreach (int i in active)
-            for (int e = 0; e < D; e++) xhat[e] += pre[i] * p[2][i * D + e];
-        double sq = 0;
-        for (int e = 0; e < D; e++) sq += Math.Pow(xhat[e] - x[e], 2);
-        double scale = topk ? 1 / tv : 1.0 / rows;
-        double loss = sq * scale + (topk ? 0 : lambda / rows * active.Sum(i => pre[i] * norms[i]));
-        if (grad != null)
-            Backward(p, grad, xc, pre, active, xhat, x, scale, topk ? 0 : lambda / rows, norms);
+        if (Config.Architecture == SaeArchitecture.ReluL1)
+        {
+            var active = Enumerable.Range(0, N).Where(i => pre[i] > 0).ToArray();
+            double l1 = lambda / rows;
+            return Term(p, grad, xc, pre, active, x, 1.0 / rows, l1, norms, out _) + l1 * active.Sum(i => pre[i] * norms[i]);
+        }
+        double loss = Term(p, grad, xc, pre, Top(pre, Config.K, _ => true), x, 1 / tv, 0, norms, out var xhat);
+        if (Config.MultiTopK)
+            loss += Term(p, grad, xc, pre, Top(pre, Math.Min(4 * Config.K, N), _ => true), x, 1 / (8 * tv), 0, norms, out _);
+        int nDead = dead.Count(v => v), half = D / 2;
+        if (Config.AuxKAlpha > 0 && nDead > 0 && half > 0)
+        {
+            // target: the main residual e = x − x̂ (x̂ = b_dec + decoded), held constant (detached)
+            var e = _auxTarget ?? x.Select((v, i) => v - xhat[i] - p[3][i]).ToArray();
+            _auxTarget = e;
+            double scale = Math.Min((double)nDead / half, 1.0);
+            loss += Term(p, grad, xc, pre, Top(pre, Math.Min(half, nDead), i => dead[i]), e, Config.AuxKAlpha * scale / tv, 0, norms, out _);
+        }
         return loss;
     }
 
-    private void Backward(double[][] p, double[][] grad, double[] xc, double[] pre, int[] active, double[] xhat, float[] x,
-        double scale, double l1, double[] norms)
+    private int[] Top(double[] pre, int k, Func<int, bool> allowed) =>
+        Enumerable.Range(0, N).Where(allowed).OrderByDescending(i => pre[i]).ThenBy(i => i).Take(k).ToArray();
+
+    /// <summary>
+    /// c·‖recon − target‖² with recon = b_dec + Σ_{i∈active} pre_i·W_dec,i (returned without b_dec in
+    /// <paramref name="decoded"/>), adding its gradient; l1 adds the L1 term's gradient on the active latents.
+    /// </summary>
+    private double Term(double[][] p, double[][]? grad, double[] xc, double[] pre, int[] active, double[] target, double c, double l1,
+        double[] norms, out double[] decoded)
     {
+        decoded = new double[D];
+        foreach (int i in active)
+            for (int e = 0; e < D; e++) decoded[e] += pre[i] * p[2][i * D + e];
+        double sq = 0;
         var g = new double[D];
         for (int e = 0; e < D; e++)
         {
-            g[e] = 2 * (xhat[e] - x[e]) * scale;
-            grad[3][e] += g[e];
+            double diff = p[3][e] + decoded[e] - target[e];
+            sq += diff * diff;
+            g[e] = 2 * c * diff;
         }
+        if (grad != null)
+            Backward(p, grad, xc, pre, active, g, l1, norms);
+        return c * sq;
+    }
+
+    private void Backward(double[][] p, double[][] grad, double[] xc, double[] pre, int[] active, double[] g, double l1, double[] norms)
+    {
+        for (int e = 0; e < D; e++)
+            grad[3][e] += g[e];
         foreach (int i in active)
         {
             double gv = l1 * norms[i];

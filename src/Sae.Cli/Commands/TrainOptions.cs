@@ -14,6 +14,9 @@ internal sealed class TrainOptions
     public Option<int> K { get; } = new("--k") { Description = "TopK: active latents per token.", DefaultValueFactory = _ => 32 };
     public Option<double> L1 { get; } = new("--l1") { Description = "ReLU: L1 coefficient λ.", DefaultValueFactory = _ => 5.0 };
     public Option<int> L1Warmup { get; } = new("--l1-warmup-steps") { Description = "ReLU: steps over which λ ramps up from 0.", DefaultValueFactory = _ => 0 };
+    public Option<bool> MultiTopK { get; } = new("--multi-topk") { Description = "TopK: add sparsify's Multi-TopK loss, FVU(top 4k)/8." };
+    public Option<double> AuxKAlpha { get; } = new("--auxk-alpha") { Description = "TopK: weight of the AuxK loss on dead latents (0 = off; 1/32 in Gao et al.).", DefaultValueFactory = _ => 0 };
+    public Option<long> DeadTokens { get; } = new("--dead-tokens") { Description = "A latent not selected for more than this many tokens is dead (AuxK, metrics).", DefaultValueFactory = _ => 10_000_000 };
     public Option<string> Seeds { get; } = new("--seeds") { Description = "Seeds to train in one pass over the data, e.g. 0,1,2,3 or 0-3.", DefaultValueFactory = _ => "0" };
     public Option<long?> Tokens { get; } = new("--tokens") { Description = "Training length in tokens (rounded up to whole batches)." };
     public Option<long?> Steps { get; } = new("--steps") { Description = "Training length in optimisation steps (instead of --tokens)." };
@@ -30,7 +33,7 @@ internal sealed class TrainOptions
     public Option<ulong?> DataSeed { get; } = new("--data-seed") { Description = "Shuffle the data order with this seed (a new permutation each epoch); default: file order." };
     public Option<long> MetricsEvery { get; } = new("--metrics-every") { Description = "Record metrics every N steps (default: about 100 records).", DefaultValueFactory = _ => 0 };
 
-    public IEnumerable<Option> All => [Data, Tensor, Arch, Latents, K, L1, L1Warmup, Seeds, Tokens, Steps, Batch, Out, Lr, LrWarmup, LrDecay, GradClip, SaveEvery, Threads, Resume, Format, MetricsEvery, DataSeed];
+    public IEnumerable<Option> All => [Data, Tensor, Arch, Latents, K, L1, L1Warmup, MultiTopK, AuxKAlpha, DeadTokens, Seeds, Tokens, Steps, Batch, Out, Lr, LrWarmup, LrDecay, GradClip, SaveEvery, Threads, Resume, Format, MetricsEvery, DataSeed];
 
     /// <summary>Builds the job from parsed options and the opened data (whose d decides the SAE's).</summary>
     public TrainingJobSpec ToSpec(ParseResult r, IActivationSource data)
@@ -41,7 +44,8 @@ internal sealed class TrainOptions
             "relu" => SaeArchitecture.ReluL1,
             var other => throw new UserErrorException($"--arch must be topk or relu (got '{other}')."),
         };
-        var sae = new SaeConfig(arch, data.Dimension, r.GetValue(Latents), r.GetValue(K), r.GetValue(L1), r.GetValue(L1Warmup));
+        var sae = new SaeConfig(arch, data.Dimension, r.GetValue(Latents), r.GetValue(K), r.GetValue(L1), r.GetValue(L1Warmup),
+            r.GetValue(MultiTopK), r.GetValue(AuxKAlpha), r.GetValue(DeadTokens));
         int batch = r.GetValue(Batch);
         if (batch < 1)
             throw new UserErrorException($"--batch must be >= 1 (got {batch}).");
