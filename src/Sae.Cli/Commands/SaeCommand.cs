@@ -14,6 +14,7 @@ internal static class SaeCommand
         var root = new RootCommand(
             "sae: train many sparse autoencoders on the same activations with different seeds and measure which features they share.");
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
         try
         {
             // our handler below prints user errors as one line; bugs keep their stack trace
