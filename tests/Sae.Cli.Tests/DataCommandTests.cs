@@ -83,6 +83,25 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void Inspect_Verify_ChecksShardHashes()
+    {
+        string outDir = Path.Combine(dir, "v");
+        Assert.Equal(0, SaeProcess.Run("data", "synth", "--out", outDir, "--features", "8", "--dim", "4", "--rows", "30", "--shard-rows", "10").ExitCode);
+        var ok = SaeProcess.Run("data", "inspect", outDir, "--verify");
+        Assert.True(ok.ExitCode == 0, ok.StdErr);
+        Assert.Contains("verify  3 shard(s) match their SHA-256", ok.StdOut, StringComparison.Ordinal);
+
+        string shard = Path.Combine(outDir, "shards", "00002.safetensors");
+        var bytes = File.ReadAllBytes(shard);
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(shard, bytes);
+        var bad = SaeProcess.Run("data", "inspect", outDir, "--verify");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.StartsWith($"sae: error: {shard}: SHA-256 ", bad.StdErr, StringComparison.Ordinal);
+        Assert.Single(bad.StdErr.Trim().Split('\n'));
+    }
+
+    [Fact]
     public void Synth_Help_ExplainsTheRecipe()
     {
         var r = SaeProcess.Run("data", "synth", "--help");

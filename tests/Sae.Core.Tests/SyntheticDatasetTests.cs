@@ -67,6 +67,21 @@ public class SyntheticDatasetTests
     }
 
     [Fact]
+    public void Verify_IntactThenTamperedShard_CountsThenNamesTheFile()
+    {
+        using var dir = new TempDir();
+        SyntheticDataset.Write(new SyntheticData(new SyntheticDataSpec(features: 8, dimension: 4, rows: 20)), dir.Path, 10, ShardFormat.Npy);
+        string manifest = dir.File("manifest.json");
+        Assert.Equal(2, ShardManifest.Read(manifest).Verify(manifest));
+        string shard = Path.Combine(dir.Path, "shards", "00001.npy");
+        var bytes = File.ReadAllBytes(shard);
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(shard, bytes);
+        var e = Assert.Throws<SaeInputException>(() => ShardManifest.Read(manifest).Verify(manifest));
+        Assert.StartsWith($"{shard}: SHA-256 ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_NonEmptyDirectory_InputError()
     {
         using var dir = new TempDir();

@@ -84,22 +84,26 @@ internal static class DataCommand
         var path = new Argument<string>("path") { Description = "A .npy or .safetensors file, a manifest.json, or a directory of shards." };
         var tensor = new Option<string?>("--tensor") { Description = "Tensor to read from safetensors files (default: the manifest's, or the only one)." };
         var sample = new Option<int>("--sample") { Description = "Rows to read, evenly spaced, for the statistics (all values are checked to be finite).", DefaultValueFactory = _ => 4096 };
+        var verify = new Option<bool>("--verify") { Description = "Also check every shard's SHA-256 against manifest.json (reads every file once)." };
         var command = new Command("inspect", "Open activations as training would and print rows, d, the shards with their dtypes, and statistics of a sample.")
         {
-            path, tensor, sample,
+            path, tensor, sample, verify,
         };
         command.SetAction(parse =>
         {
             int n = parse.GetValue(sample);
             if (n < 1)
                 throw new UserErrorException($"--sample must be at least 1 (got {n}).");
-            return RunInspect(parse.GetValue(path)!, parse.GetValue(tensor), n);
+            return RunInspect(parse.GetValue(path)!, parse.GetValue(tensor), n, parse.GetValue(verify));
         });
         return command;
     }
 
-    private static int RunInspect(string path, string? tensor, int sample)
+    private static int RunInspect(string path, string? tensor, int sample, bool verify)
     {
+        string? manifest = Directory.Exists(path) ? Path.Combine(path, ShardManifest.FileName) : path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? path : null;
+        if (verify && (manifest is null || !File.Exists(manifest)))
+            throw new UserErrorException($"--verify: {path} has no {ShardManifest.FileName} to check the shards against.");
         using var source = ActivationSource.Open(path, tensor);
         Console.WriteLine(path);
         Console.WriteLine($"  rows    {source.Rows}");
@@ -117,6 +121,8 @@ internal static class DataCommand
         }
         var (count, mean, std, norm) = SampleStatistics(source, sample);
         Console.WriteLine($"  sample  {count} rows: mean {mean:G4}, std {std:G4}, mean row norm {norm:G4}");
+        if (verify)
+            Console.WriteLine($"  verify  {ShardManifest.Read(manifest!).Verify(manifest!)} shard(s) match their SHA-256");
         return 0;
     }
 
