@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Sae.Numerics;
 
 namespace Sae.Core;
@@ -10,7 +11,8 @@ namespace Sae.Core;
 /// magnitude cᵢ ~ U(0, 1] (1 − u, so an active code is never 0); row x = Σ cᵢ·gᵢ (ascending i, float).
 /// <para>Correlated variant: activity is a thresholded multivariate normal. Latent
 /// zᵢ = √ρ·(λ̂ᵢ·f) + √(1 − ρ)·εᵢ with f ~ N(0, I_K) shared by the row (K = <see cref="CorrelationFactors"/>),
-/// λ̂ᵢ a unit loading vector per feature (Gaussian, normalised), εᵢ ~ N(0, 1) and ρ =
+/// λ̂ᵢ a unit loading vector per feature (Gaussian, normalised), εᵢ ~ N(0, 1) (inverse CDF of a
+/// 32-bit uniform) and ρ =
 /// <see cref="SharedVariance"/>; so zᵢ ~ N(0, 1), corr(zᵢ, zⱼ) = ρ·λ̂ᵢ·λ̂ⱼ, and feature i is active
 /// when zᵢ &gt; Φ⁻¹(1 − pᵢ): the same marginal rates pᵢ as the independent variant.</para>
 /// <para>Every draw is a Philox stream of (seed, purpose) indexed by (row · G + feature), so any row
@@ -29,7 +31,7 @@ public sealed class SyntheticData : IActivationSource
     public const double SharedVariance = 0.5;
 
     // Philox stream per purpose; element index = row · G + feature (factors: row · K + factor).
-    private const ulong StreamFeatures = 1, StreamActivity = 2, StreamMagnitude = 3, StreamLoadings = 4, StreamFactors = 5, StreamNoise = 6;
+    internal const ulong StreamFeatures = 1, StreamActivity = 2, StreamMagnitude = 3, StreamLoadings = 4, StreamFactors = 5, StreamNoise = 6;
 
     /// <summary>Rows per parallel work item (fixed: results never depend on the split).</summary>
     private const int ChunkRows = 64;
@@ -67,6 +69,9 @@ public sealed class SyntheticData : IActivationSource
 
     /// <summary>pᵢ, the probability that feature i is active in a row [G]; sums to the active count.</summary>
     public ReadOnlySpan<double> Probabilities => probabilities;
+
+    /// <summary>tᵢ = Φ⁻¹(1 − pᵢ): the correlated variant's latent threshold per feature [G].</summary>
+    internal ReadOnlySpan<double> Thresholds => thresholds;
 
     /// <summary>Unit loading vectors λ̂ [G, K] of the correlated variant (empty otherwise).</summary>
     internal ReadOnlySpan<float> Loadings => loadings;
@@ -173,17 +178,37 @@ public sealed class SyntheticData : IActivationSource
         }
         Span<float> f = stackalloc float[CorrelationFactors];
         RandomFill.Normal(f, seed, StreamFactors, 0f, 1f, 1, (ulong)row * CorrelationFactors);
-        RandomFill.Normal(scratch, seed, StreamNoise, 0f, 1f, 1, first);
+        // εᵢ = Φ⁻¹(uᵢ) with uᵢ = (wᵢ + ½)·2⁻³² from one 32-bit word: cheaper than Box–Muller, and
+        // when uᵢ ≤ ½ (εᵢ ≤ 0) against a positive bar (the common case: rare features) it needs no Φ⁻¹ at all
+        var words = MemoryMarshal.Cast<float, uint>(scratch);
+        RandomFill.Bits(words, seed, StreamNoise, 1, first);
         double shared = Math.Sqrt(SharedVariance), own = Math.Sqrt(1 - SharedVariance);
+        // |λ̂ᵢ·f| ≤ ‖f‖ (unit loadings; the margin covers rounding), so lowᵢ ≤ barᵢ: below it, no dot product is needed
+        double reach = shared * Math.Sqrt(SumOfSquares(f)) * (1 + 1e-6);
         for (int i = 0; i < g; i++)
         {
+            double low = (thresholds[i] - reach) / own;
+            double u = (words[i] + 0.5) * (1.0 / 4294967296.0);
+            if (low >= 0 && u <= 0.5)
+                continue;
+            double eps = FeatureProbabilities.NormalQuantile(u);
+            if (eps <= low)
+                continue;
             var l = loadings.AsSpan(i * CorrelationFactors, CorrelationFactors);
             double dot = 0;
             for (int k = 0; k < CorrelationFactors; k++)
                 dot += (double)l[k] * f[k];
-            if (shared * dot + own * scratch[i] > thresholds[i])
+            if (eps > (thresholds[i] - shared * dot) / own) // zᵢ = √ρ·λ̂ᵢ·f + √(1 − ρ)·εᵢ > tᵢ
                 codes[i] = Magnitude(first + (ulong)i);
         }
+    }
+
+    private static double SumOfSquares(ReadOnlySpan<float> v)
+    {
+        double sum = 0;
+        foreach (float x in v)
+            sum += (double)x * x;
+        return sum;
     }
 
     /// <summary>1 − u with u the element's uniform in [0, 1): U(0, 1], never 0.</summary>

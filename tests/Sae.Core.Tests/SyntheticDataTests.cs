@@ -150,6 +150,32 @@ public class SyntheticDataTests
         Assert.Equal(expected, CoFire(indep, bi, bj, rows), 0.01);
     }
 
+    [Fact]
+    public void Codes_Correlated_ActiveSetMatchesNaiveDefinition()
+    {
+        // the generator skips dot products using |λ̂·f| ≤ ‖f‖; the naive oracle computes every zᵢ
+        const int g = 200, k = SyntheticData.CorrelationFactors;
+        using var data = new SyntheticData(new SyntheticDataSpec(features: g, dimension: 4, rows: 3000, activePerRow: 8, correlated: true, seed: 12));
+        var codes = new float[g];
+        var f = new float[k];
+        var words = new uint[g];
+        for (long r = 0; r < 3000; r++)
+        {
+            data.Codes(r, codes);
+            Sae.Numerics.RandomFill.Normal(f, 12, SyntheticData.StreamFactors, 0, 1, 1, (ulong)(r * k));
+            Sae.Numerics.RandomFill.Bits(words, 12, SyntheticData.StreamNoise, 1, (ulong)(r * g));
+            for (int i = 0; i < g; i++)
+            {
+                double dot = 0;
+                for (int j = 0; j < k; j++)
+                    dot += (double)data.Loadings[i * k + j] * f[j];
+                double eps = FeatureProbabilities.NormalQuantile((words[i] + 0.5) / 4294967296.0);
+                double z = Math.Sqrt(SyntheticData.SharedVariance) * dot + Math.Sqrt(1 - SyntheticData.SharedVariance) * eps;
+                Assert.True((z > data.Thresholds[i]) == (codes[i] != 0), $"row {r} feature {i}: z = {z}, t = {data.Thresholds[i]}");
+            }
+        }
+    }
+
     private static double CoFire(SyntheticData data, int i, int j, int rows)
     {
         var codes = new float[data.Spec.Features];
