@@ -53,6 +53,8 @@ public sealed class DataCommandTests : IDisposable
     [InlineData("--format csv", "--format must be safetensors or npy (got 'csv').")]
     [InlineData("--threads 0", "--threads must be at least 1 (got 0).")]
     [InlineData("", "--out is required")]
+    [InlineData("--rows abc", "Cannot parse argument 'abc' for option '--rows'")]
+    [InlineData("--seed -1", "Cannot parse argument '-1' for option '--seed'")]
     public void Synth_BadOption_OneLineErrorAndExitCode2(string options, string expected)
     {
         var args = new List<string> { "data", "synth" };
