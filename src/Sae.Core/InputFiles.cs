@@ -23,6 +23,10 @@ internal static class InputFiles
         }
     }
 
+    /// <summary>Opens <paramref name="path"/> as a sequential read stream.</summary>
+    /// <exception cref="SaeInputException">The file does not exist or cannot be read.</exception>
+    public static FileStream OpenStream(string path) => new(OpenRead(path), FileAccess.Read, 1 << 20);
+
     /// <summary>Fills <paramref name="dst"/> from <paramref name="position"/>, or reports the file as truncated.</summary>
     public static void ReadExactly(SafeFileHandle handle, string path, Span<byte> dst, long position)
     {

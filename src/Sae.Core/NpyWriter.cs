@@ -22,7 +22,7 @@ internal static class NpyWriter
             stream.Write(Header(half ? "<f2" : "<f4", rows, cols));
             if (!half)
             {
-                stream.Write(MemoryMarshal.AsBytes(data.Span));
+                SafeTensorsWriter.WriteChunked(stream, data);
                 return;
             }
             var buffer = new Half[Math.Min(data.Length, 1 << 16)];

@@ -20,12 +20,12 @@ public sealed class SafeTensorsWriter
     /// <summary>Adds a float32 tensor of the given shape (row-major).</summary>
     /// <exception cref="ArgumentException">Bad or duplicate name, negative dimension, or data length ≠ shape product.</exception>
     public SafeTensorsWriter AddFloat32(string name, ReadOnlyMemory<float> data, params long[] shape) =>
-        Add(name, TensorDType.F32, shape, data.Length, () => MemoryMarshal.AsBytes(data.Span));
+        Add(name, TensorDType.F32, shape, data.Length, stream => WriteChunked(stream, data));
 
     /// <summary>Adds an int64 tensor (e.g. a step counter or a data cursor).</summary>
     /// <exception cref="ArgumentException">Bad or duplicate name, negative dimension, or data length ≠ shape product.</exception>
     public SafeTensorsWriter AddInt64(string name, ReadOnlyMemory<long> data, params long[] shape) =>
-        Add(name, TensorDType.I64, shape, data.Length, () => MemoryMarshal.AsBytes(data.Span));
+        Add(name, TensorDType.I64, shape, data.Length, stream => WriteChunked(stream, data));
 
     /// <summary>Sets a "__metadata__" entry.</summary>
     /// <exception cref="ArgumentNullException">A key or value is null.</exception>
@@ -39,7 +39,7 @@ public sealed class SafeTensorsWriter
 
     /// <summary>Adds raw little-endian bytes of any dtype (tests build F16/BF16 files with it).</summary>
     internal SafeTensorsWriter AddRaw(string name, TensorDType dtype, byte[] bytes, params long[] shape) =>
-        Add(name, dtype, shape, bytes.Length / DTypes.Size(dtype), () => bytes);
+        Add(name, dtype, shape, bytes.Length / DTypes.Size(dtype), stream => stream.Write(bytes));
 
     /// <summary>Writes the file to <paramref name="path"/> atomically (temporary file, then rename).</summary>
     public void Write(string path) => AtomicFile.Write(path, WriteTo);
@@ -58,7 +58,7 @@ public sealed class SafeTensorsWriter
         stream.Write(prefix);
         stream.Write(header);
         foreach (var t in ordered)
-            stream.Write(t.Bytes());
+            t.WriteData(stream);
     }
 
     private byte[] Header(List<Entry> ordered)
@@ -98,7 +98,7 @@ public sealed class SafeTensorsWriter
         return buffer.ToArray();
     }
 
-    private SafeTensorsWriter Add(string name, TensorDType dtype, long[] shape, long length, Func<ReadOnlySpan<byte>> bytes)
+    private SafeTensorsWriter Add(string name, TensorDType dtype, long[] shape, long length, Action<Stream> writeData)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(shape);
@@ -111,9 +111,18 @@ public sealed class SafeTensorsWriter
         long product = shape.Aggregate(1L, (a, b) => checked(a * b));
         if (product != length)
             throw new ArgumentException($"tensor '{name}': shape [{string.Join(", ", shape)}] has {product} elements but the data has {length}.", nameof(shape));
-        tensors.Add(name, new Entry(name, dtype, (long[])shape.Clone(), length * DTypes.Size(dtype), bytes));
+        tensors.Add(name, new Entry(name, dtype, (long[])shape.Clone(), length * DTypes.Size(dtype), writeData));
         return this;
     }
 
-    private sealed record Entry(string Name, TensorDType DType, long[] Shape, long ByteLength, Func<ReadOnlySpan<byte>> Bytes);
+    /// <summary>Writes the elements as bytes, in pieces of at most 1 GiB (a span's byte count must fit an int).</summary>
+    internal static void WriteChunked<T>(Stream stream, ReadOnlyMemory<T> data)
+        where T : unmanaged
+    {
+        int chunk = (1 << 30) / System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        for (int i = 0; i < data.Length; i += chunk)
+            stream.Write(MemoryMarshal.AsBytes(data.Span.Slice(i, Math.Min(chunk, data.Length - i))));
+    }
+
+    private sealed record Entry(string Name, TensorDType DType, long[] Shape, long ByteLength, Action<Stream> WriteData);
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -48,6 +49,28 @@ internal sealed class ShardManifest
         {
             throw new SaeInputException($"{path}: not valid JSON ({e.Message})", e);
         }
+    }
+
+    /// <summary>
+    /// Hashes every shard that lists a SHA-256 (reading each file once, streaming) and compares.
+    /// Not done by <see cref="ActivationSource.Open"/>, which must stay cheap for large datasets.
+    /// </summary>
+    /// <returns>The number of shards checked.</returns>
+    /// <exception cref="SaeInputException">A shard is missing or its hash differs.</exception>
+    public int Verify(string manifestPath)
+    {
+        string dir = Path.GetDirectoryName(manifestPath) ?? ".";
+        int checkedCount = 0;
+        foreach (var s in Shards.Where(s => s.Sha256 is not null))
+        {
+            string file = Path.Combine(dir, s.File);
+            using var stream = InputFiles.OpenStream(file);
+            string actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+            if (!actual.Equals(s.Sha256, StringComparison.OrdinalIgnoreCase))
+                throw new SaeInputException($"{file}: SHA-256 {actual} does not match {s.Sha256} in {manifestPath} (the file changed or is corrupt).");
+            checkedCount++;
+        }
+        return checkedCount;
     }
 
     /// <summary>Writes the manifest (indented JSON) atomically.</summary>

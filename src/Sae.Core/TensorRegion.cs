@@ -14,6 +14,9 @@ internal sealed class TensorRegion
     /// <summary>Bytes decoded per step when converting F16/BF16/F64 (bounds the temporary buffer).</summary>
     private const int DecodeChunkBytes = 1 << 20;
 
+    /// <summary>Floats per direct F32 read (1 GiB: the byte count of one read must fit an int).</summary>
+    private const int MaxDirectFloats = 1 << 28;
+
     private readonly SafeFileHandle handle;
 
     public TensorRegion(SafeFileHandle handle, string path, string? tensor, TensorDType dtype, long offset, long rows, long cols)
@@ -63,7 +66,12 @@ internal sealed class TensorRegion
         long start = Offset + firstRow * Cols * DTypes.Size(DType);
         if (DType == TensorDType.F32)
         {
-            ReadExactly(MemoryMarshal.AsBytes(dst), start);
+            // straight into the destination, in pieces whose byte count fits an int
+            for (int done = 0; done < dst.Length; done += MaxDirectFloats)
+            {
+                int n = Math.Min(MaxDirectFloats, dst.Length - done);
+                ReadExactly(MemoryMarshal.AsBytes(dst.Slice(done, n)), start + (long)done * sizeof(float));
+            }
             return;
         }
         int size = DTypes.Size(DType);

@@ -15,10 +15,18 @@ internal static class SaeCommand
             "sae: train many sparse autoencoders on the same activations with different seeds and measure which features they share.");
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // an unparsable value ("--rows abc") is a usage error like any other: one line, exit 2
+            Console.Error.WriteLine($"sae: error: {parse.Errors[0].Message} (see --help)");
+            return UsageError;
+        }
         try
         {
             // our handler below prints user errors as one line; bugs keep their stack trace
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UserErrorException e)
         {
