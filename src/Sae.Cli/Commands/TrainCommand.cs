@@ -61,15 +61,16 @@ internal static class TrainCommand
 
     private static void PrintSummary(TrainingJobSpec spec, IReadOnlyList<SeedMetrics> final, RunLayout layout)
     {
-        var table = new Table().AddColumns("seed", "FVU", "expl. var.", "MSE", "L0", "dead", "tokens", "SAE");
+        var table = new Table().AddColumns("seed", "FVU", "expl. var.", "MSE", "L0", "dead", "tokens");
         foreach (var m in final)
         {
             var inv = CultureInfo.InvariantCulture;
             table.AddRow(m.Seed.ToString(inv), m.Loss.Fvu.ToString("F4", inv), (1 - m.Loss.Fvu).ToString("F4", inv), m.Loss.Mse.ToString("G4", inv),
-                m.Loss.L0.ToString("F1", inv), m.DeadFraction.ToString("P1", inv), m.Tokens.ToString("N0", inv),
-                Markup.Escape(ShortPath(layout.SeedDirectory(m.Seed))));
+                m.Loss.L0.ToString("F1", inv), m.DeadFraction.ToString("P1", inv), m.Tokens.ToString("N0", inv));
         }
         AnsiConsole.Write(table);
-        Console.WriteLine($"FVU, MSE and L0 are measured on the last batch; dead = not selected in the last min(10M, tokens) tokens. Format: {spec.Format}.");
+        string layoutName = spec.Format == SaeFileLayout.Sparsify ? "sparsify layout: cfg.json + sae.safetensors" : "SAELens layout: cfg.json + sae_weights.safetensors";
+        Console.WriteLine($"SAEs in {ShortPath(layout.Root)}/seed{{S}}/ ({layoutName}), metrics in metrics.json beside them.");
+        Console.WriteLine($"FVU, MSE and L0 are measured on the last batch; dead = not selected in the last min({spec.Sae.DeadTokens:N0}, tokens seen) tokens.");
     }
 }
