@@ -42,11 +42,7 @@ public class BenchCommandTests
     [InlineData("--budget", "-1", "--budget must be a positive number")]
     public void Bench_BadOption_OneLineErrorAndExitCode2(string option, string value, string expected)
     {
-        var r = SaeProcess.Run("bench", option, value);
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains(expected, r.StdErr, StringComparison.Ordinal);
-        Assert.Single(r.StdErr.Trim().Split('\n'));
-        Assert.DoesNotContain("   at ", r.StdErr, StringComparison.Ordinal);
+        Expect.UserError(SaeProcess.Run("bench", option, value), expected);
     }
 
     [Fact]

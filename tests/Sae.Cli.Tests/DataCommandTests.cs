@@ -60,11 +60,7 @@ public sealed class DataCommandTests : IDisposable
         var args = new List<string> { "data", "synth" };
         if (options.Length > 0)
             args.AddRange(["--out", Path.Combine(dir, "x"), .. options.Split(' ')]);
-        var r = SaeProcess.Run([.. args]);
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains(expected, r.StdErr, StringComparison.Ordinal);
-        Assert.Single(r.StdErr.Trim().Split('\n'));
-        Assert.DoesNotContain("   at ", r.StdErr, StringComparison.Ordinal);
+        Expect.UserError(SaeProcess.Run([.. args]), expected);
         Assert.False(Directory.Exists(Path.Combine(dir, "x")));
     }
 
@@ -98,9 +94,7 @@ public sealed class DataCommandTests : IDisposable
         bytes[^1] ^= 1;
         File.WriteAllBytes(shard, bytes);
         var bad = SaeProcess.Run("data", "inspect", outDir, "--verify");
-        Assert.Equal(2, bad.ExitCode);
-        Assert.StartsWith($"sae: error: {shard}: SHA-256 ", bad.StdErr, StringComparison.Ordinal);
-        Assert.Single(bad.StdErr.Trim().Split('\n'));
+        Expect.UserError(bad, $"{shard}: SHA-256 ");
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public class TrainCommandTests
         else
             args.AddRange([option, value]);
         var r = SaeProcess.Run([.. args]);
-        AssertOneLineError(r, expected);
+        Expect.UserError(r, expected);
         Assert.False(Directory.Exists(dir.File("out")));
     }
 
@@ -98,7 +98,7 @@ public class TrainCommandTests
         using var dir = new TempDir();
         string data = WriteData(dir, poison: float.NaN);
         var r = SaeProcess.Run(TrainArgs(data, dir.File("out")));
-        AssertOneLineError(r, "acts.npy");
+        Expect.UserError(r, "acts.npy", onlyLine: false);
         Assert.Contains("1234", r.StdErr, StringComparison.Ordinal);
         Assert.Contains("NaN", r.StdErr, StringComparison.Ordinal);
     }
@@ -108,7 +108,7 @@ public class TrainCommandTests
     {
         using var dir = new TempDir();
         var r = SaeProcess.Run(TrainArgs(dir.File("nope.npy"), dir.File("out")));
-        AssertOneLineError(r, "nope.npy");
+        Expect.UserError(r, "nope.npy");
     }
 
     [Fact]
@@ -119,16 +119,7 @@ public class TrainCommandTests
         string[] args = ["train", "--data", data, "--latents", "64", "--k", "4", "--steps", "3", "--batch", "50", "--out", dir.File("out")];
         Assert.Equal(0, SaeProcess.Run(args).ExitCode);
         var before = File.ReadAllBytes(dir.File("out", "seed0", "sae.safetensors"));
-        AssertOneLineError(SaeProcess.Run(args), "already holds a training run");
+        Expect.UserError(SaeProcess.Run(args), "already holds a training run", onlyLine: false);
         Assert.Equal(before, File.ReadAllBytes(dir.File("out", "seed0", "sae.safetensors")));
-    }
-
-    private static void AssertOneLineError(SaeProcess.Result r, string expected)
-    {
-        Assert.Equal(2, r.ExitCode);
-        var lines = r.StdErr.Trim().Split('\n');
-        Assert.Contains(expected, lines[^1], StringComparison.Ordinal);
-        Assert.StartsWith("sae: error: ", lines[^1], StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", r.StdErr, StringComparison.Ordinal);
     }
 }
