@@ -7,7 +7,7 @@ namespace Sae.Core;
 public sealed record SaeConfig
 {
     /// <summary>Creates and validates a configuration.</summary>
-    public SaeConfig(SaeArchitecture architecture, int dimension, int latents, int k = 32, double l1Coefficient = 5.0, int l1WarmupSteps = 0,
+    public SaeConfig(SaeArchitecture architecture, int dimension, int latents, int k = 32, double l1Coefficient = 1e-3, int l1WarmupSteps = 0,
         bool multiTopK = false, double auxKAlpha = 0, long deadTokens = 10_000_000)
     {
         Architecture = architecture;

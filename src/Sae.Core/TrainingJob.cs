@@ -42,7 +42,7 @@ public sealed class TrainingJob
             cancel.ThrowIfCancellationRequested();
             _trainer.RunStep();
             if (_trainer.Step % _spec.EffectiveMetricsEvery == 0 || _trainer.Finished)
-                _metrics.Record(_trainer, clock.Elapsed.TotalSeconds);
+                _metrics.Record(_trainer, clock.Elapsed.TotalSeconds, (_trainer.Step - start) * _spec.Train.BatchSize);
             if (_spec.SaveEvery > 0 && (_trainer.Step % _spec.SaveEvery == 0 || _trainer.Finished))
                 SaveCheckpoint();
             Report(progress, start, clock);

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Sae.Core;
 
 /// <summary>
-/// Per-seed metric history (step, tokens, loss, FVU, MSE, L0, dead fraction, gradient norm) kept in
+/// Per-seed metric history (step, tokens, loss, FVU, MSE, L0, dead fraction, gradient norm, tokens/s) kept in
 /// OUT/seed{S}/metrics.json; written at checkpoints and at the end, and cut back to the checkpoint's
 /// step on resume so the history is the same as an uninterrupted run's.
 /// </summary>
@@ -13,11 +13,17 @@ internal sealed class TrainingMetrics(TrainingJobSpec spec, RunLayout layout)
     private readonly Dictionary<ulong, JsonArray> _history = spec.Seeds.ToDictionary(s => s, _ => new JsonArray());
     private double _wallSeconds;
 
-    public void Record(Trainer trainer, double wallSeconds)
+    /// <summary>Appends every seed's metrics; <paramref name="tokensThisSession"/> over <paramref name="wallSeconds"/> gives tokens/s.</summary>
+    public void Record(Trainer trainer, double wallSeconds, long tokensThisSession)
     {
         _wallSeconds = wallSeconds;
+        double rate = wallSeconds > 0 ? tokensThisSession / wallSeconds : 0;
         for (int i = 0; i < spec.Seeds.Count; i++)
-            _history[spec.Seeds[i]].Add(Entry(trainer.Metrics(i)));
+        {
+            var entry = Entry(trainer.Metrics(i));
+            entry["tokens_per_second"] = Math.Round(rate, 1);
+            _history[spec.Seeds[i]].Add(entry);
+        }
     }
 
     public void Reload(long step)
