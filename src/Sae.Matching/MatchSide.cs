@@ -1,0 +1,16 @@
+namespace Sae.Matching;
+
+/// <summary>
+/// One of the two independent assignments of a pair (decoder or encoder): the assignment between
+/// the latents of A (rows) and B (columns), each A latent's cosine to its partner, and the
+/// non-bijective baseline (mean max cosine, MMCS) in both directions.
+/// </summary>
+/// <param name="Assignment">Rows = latents of A, columns = latents of B.</param>
+/// <param name="PartnerCosine">[n_a]: cosine of A latent i to its assigned partner (0 if it has none).</param>
+/// <param name="MmcsAB">Mean over A's latents of the largest cosine to any latent of B.</param>
+/// <param name="MmcsBA">Mean over B's latents of the largest cosine to any latent of A.</param>
+public sealed record MatchSide(Assignment Assignment, float[] PartnerCosine, double MmcsAB, double MmcsBA)
+{
+    /// <summary>Mean of <see cref="PartnerCosine"/> over A's latents (0 when A has none).</summary>
+    public double MeanCosine => PartnerCosine.Length == 0 ? 0 : PartnerCosine.Average(c => (double)c);
+}

@@ -1,0 +1,92 @@
+using Sae.Core;
+
+namespace Sae.Matching;
+
+/// <summary>
+/// The paper's matching of two SAEs: unit-normalise encoder and decoder rows, build the cosine
+/// matrices C_dec = D̂_a·D̂_bᵀ and C_enc = Ê_a·Ê_bᵀ, and solve two independent maximum-weight
+/// one-to-one assignments. The SAE with fewer latents becomes side A (see <see cref="PairResult"/>).
+/// </summary>
+public static class PairComparison
+{
+    /// <summary>Compares <paramref name="first"/> with <paramref name="second"/> (same d; widths may differ).</summary>
+    /// <exception cref="SaeInputException">The SAEs read different widths d, or one has no latents.</exception>
+    /// <exception cref="NotSupportedException">The dense matrix exceeds <see cref="MatchingOptions.MemoryBudgetBytes"/> (large-scale path not available yet).</exception>
+    public static PairResult Compare(SaeParameters first, SaeParameters second, MatchingOptions options,
+        IProgress<ComparisonProgress>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        ArgumentNullException.ThrowIfNull(options);
+        if (first.Dimension != second.Dimension)
+            throw new SaeInputException($"the SAEs read different widths: d = {first.Dimension} and d = {second.Dimension}.");
+        if (first.Latents == 0 || second.Latents == 0)
+            throw new SaeInputException("an SAE with no latents cannot be compared.");
+        bool swapped = first.Latents > second.Latents;
+        var (a, b) = swapped ? (second, first) : (first, second);
+        if (!options.FitsDense(a.Latents, b.Latents))
+            return LargeScale(a, b, options);
+        // one buffer [n_a, n_b] serves both matrices: the decoder's is solved and reduced before the encoder's is built
+        var cosines = new float[(long)a.Latents * b.Latents];
+        var decoder = MatchOne(a.DecoderWeight, b.DecoderWeight, a, b, cosines, options, ComparisonStage.DecoderCosines, progress, cancel);
+        var encoder = MatchOne(a.EncoderWeight, b.EncoderWeight, a, b, cosines, options, ComparisonStage.EncoderCosines, progress, cancel);
+        return new PairResult(swapped, a.Dimension, options.Threshold, decoder, encoder);
+    }
+
+    // The seam for pairs too large for a dense matrix (e.g. 131K × 131K latents): a sparse candidate graph and
+    // a large-scale solver will go here. Until then such pairs are refused before any work is done.
+    private static PairResult LargeScale(SaeParameters a, SaeParameters b, MatchingOptions options) =>
+        throw new NotSupportedException(
+            $"{a.Latents} × {b.Latents} latents need a {FormatBytes(MatchingOptions.DenseBytes(a.Latents, b.Latents))} dense similarity matrix, "
+            + $"more than the memory budget of {FormatBytes(options.MemoryBudgetBytes)} (or one array); the large-scale sparse matcher is not available in this build yet.");
+
+    /// <summary>Bytes as "12.5 GiB" / "640.0 MiB" / "10 B".</summary>
+    internal static string FormatBytes(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double value = bytes;
+        int u = 0;
+        while (value >= 1024 && u < units.Length - 1)
+        {
+            value /= 1024;
+            u++;
+        }
+        return u == 0 ? $"{bytes} B" : $"{value:F1} {units[u]}";
+    }
+
+    // wA: [n_a, d], wB: [n_b, d]; cosines: [n_a, n_b] scratch
+    private static MatchSide MatchOne(float[] wA, float[] wB, SaeParameters a, SaeParameters b, float[] cosines, MatchingOptions options,
+        ComparisonStage cosineStage, IProgress<ComparisonProgress>? progress, CancellationToken cancel)
+    {
+        int na = a.Latents, nb = b.Latents, d = a.Dimension;
+        progress?.Report(new ComparisonProgress(cosineStage, 0));
+        var unitA = CosineSimilarity.UnitRows(wA, na, d, options.Threads);
+        var unitB = CosineSimilarity.UnitRows(wB, nb, d, options.Threads);
+        CosineSimilarity.Compute(unitA, na, unitB, nb, d, cosines, options.Threads,
+            Report(progress, cosineStage), cancel);
+        var bestOfA = new float[na];
+        var bestOfB = new float[nb];
+        bestOfA.AsSpan().Fill(-1);
+        bestOfB.AsSpan().Fill(-1);
+        CosineSimilarity.RowAndColumnMax(cosines, na, nb, bestOfA, bestOfB);
+        var solveStage = cosineStage + 1;
+        progress?.Report(new ComparisonProgress(solveStage, 0));
+        var assignment = options.Solver.Solve(cosines, na, nb, Report(progress, solveStage), cancel);
+        var partnerCosine = new float[na];
+        for (int i = 0; i < na; i++)
+        {
+            int j = assignment.RowToColumn[i];
+            partnerCosine[i] = j >= 0 ? cosines[(long)i * nb + j] : 0;
+        }
+        return new MatchSide(assignment, partnerCosine, bestOfA.Average(c => (double)c), bestOfB.Average(c => (double)c));
+    }
+
+    private static StageProgress? Report(IProgress<ComparisonProgress>? progress, ComparisonStage stage) =>
+        progress is null ? null : new StageProgress(progress, stage);
+
+    /// <summary>Forwards a solver's or GEMM's fraction as this pair's progress, synchronously.</summary>
+    private sealed class StageProgress(IProgress<ComparisonProgress> inner, ComparisonStage stage) : IProgress<double>
+    {
+        public void Report(double value) => inner.Report(new ComparisonProgress(stage, value));
+    }
+}
