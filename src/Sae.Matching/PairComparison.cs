@@ -36,9 +36,12 @@ public static class PairComparison
     // The seam for pairs too large for a dense matrix (e.g. 131K × 131K latents): a sparse candidate graph and
     // a large-scale solver will go here. Until then such pairs are refused before any work is done.
     private static PairResult LargeScale(SaeParameters a, SaeParameters b, MatchingOptions options) =>
-        throw new NotSupportedException(
-            $"{a.Latents} × {b.Latents} latents need a {FormatBytes(MatchingOptions.DenseBytes(a.Latents, b.Latents))} dense similarity matrix, "
-            + $"more than the memory budget of {FormatBytes(options.MemoryBudgetBytes)} (or one array); the large-scale sparse matcher is not available in this build yet.");
+        throw new NotSupportedException(TooLargeMessage(a.Latents, b.Latents, options));
+
+    /// <summary>Why a pair of <paramref name="na"/> × <paramref name="nb"/> latents cannot be matched densely.</summary>
+    internal static string TooLargeMessage(int na, int nb, MatchingOptions options) =>
+        $"{na} × {nb} latents need a {FormatBytes(MatchingOptions.DenseBytes(na, nb))} dense similarity matrix, more than the memory budget "
+        + $"of {FormatBytes(options.MemoryBudgetBytes)} (or one array); the large-scale sparse matcher is not available in this build yet.";
 
     /// <summary>Bytes as "12.5 GiB" / "640.0 MiB" / "10 B".</summary>
     internal static string FormatBytes(long bytes)
