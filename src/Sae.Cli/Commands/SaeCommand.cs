@@ -16,6 +16,7 @@ internal static class SaeCommand
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
