@@ -3,10 +3,9 @@ namespace Sae.Matching;
 /// <summary>
 /// Exact maximum-weight assignment of every row over a sparse bipartite graph (CSR), by successive
 /// shortest augmenting paths (Dijkstra on reduced costs, as in Jonker–Volgenant's sparse variant).
-/// Every row also has a private dummy column of weight <c>dummyWeight[i]</c>, so a row whose
-/// candidates are all needed by others can always be placed; with dummy weights of −BIG (BIG larger
-/// than any possible weight difference) the answer maximises first the number of rows placed on
-/// real columns, then the total weight.
+/// Every row also has a private dummy column of weight <c>dummyWeight[i]</c> (what falling back is
+/// assumed to be worth, see <see cref="DummyWeights"/>), so a search always ends and a row goes to
+/// its dummy exactly when that is part of the best total.
 /// </summary>
 /// <remarks>
 /// <para>Duals (max form): U[i] + V[j] ≥ w_ij on every edge (equality on matched ones), U[i] ≥

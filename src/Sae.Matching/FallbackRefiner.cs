@@ -16,6 +16,8 @@ internal static class FallbackRefiner
     public static Assignment Refine(Assignment pairs, bool[] fallbackRow, float[] unitA, float[] unitB, int depth,
         CandidateOptions options, CancellationToken cancel)
     {
+        // no floor here: these elements need partners, however weak
+        options = options with { Floor = float.NegativeInfinity };
         var rowToColumn = (int[])pairs.RowToColumn.Clone();
         var columnToRow = (int[])pairs.ColumnToRow.Clone();
         var open = (bool[])fallbackRow.Clone();
@@ -26,7 +28,7 @@ internal static class FallbackRefiner
                 break;
             var graph = CandidateSelection.Build(Gather(unitA, rows, depth), Gather(unitB, columns, depth),
                 rows.Length, columns.Length, depth, options, null, cancel);
-            var sub = SparseAssignment.Solve(graph, null, null, cancel);
+            var sub = SparseAssignment.Solve(graph, null, 0.0, null, cancel);
             Array.Clear(open);
             for (int r = 0; r < rows.Length; r++)
             {

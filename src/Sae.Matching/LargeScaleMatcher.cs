@@ -40,7 +40,7 @@ public static class LargeScaleMatcher
         var candidateTime = clock.Elapsed;
 
         float Cos(int i, int j) => TensorPrimitives.Dot(unitA.AsSpan(i * depth, depth), unitB.AsSpan(j * depth, depth));
-        var solved = SparseAssignment.Solve(graph, Cos, Scaled(progress, 0.9, 0.1), cancellationToken);
+        var solved = SparseAssignment.Solve(graph, Cos, 0.0, Scaled(progress, 0.9, 0.1), cancellationToken);
         var pairs = solved.Assignment;
         if (solved.FallbackRows > 0)
             pairs = FallbackRefiner.Refine(pairs, solved.FallbackRow, unitA, unitB, depth, scanOptions, cancellationToken);

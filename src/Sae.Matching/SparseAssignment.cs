@@ -22,12 +22,14 @@ public static class SparseAssignment
     /// <param name="graph">Candidates (column indices ascending and in range, finite weights).</param>
     /// <param name="fallbackWeight">Optional true similarity of a (row, column) pair, used for the
     /// fallback pairs' share of the total.</param>
+    /// <param name="fallbackEstimate">What the solve assumes a pair outside the candidates is worth
+    /// (capped by the RowBounds); 0 suits cosines of high-dimensional vectors, where unrelated pairs are near 0.</param>
     /// <param name="progress">Receives the fraction of the smaller side processed.</param>
     /// <param name="cancellationToken">Checked every 1024 augmentations.</param>
     /// <exception cref="ArgumentException">The graph's indices or weights are invalid.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static SparseAssignmentResult Solve(CandidateGraph graph, Func<int, int, float>? fallbackWeight = null,
-        IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+        double fallbackEstimate = 0.0, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(graph);
         Validate(graph);
@@ -36,8 +38,7 @@ public static class SparseAssignment
         int rows = transpose ? graph.Columns : graph.Rows, columns = transpose ? graph.Rows : graph.Columns;
         int[] start = t?.Start ?? graph.RowStart, column = t?.Row ?? graph.ColumnIndex;
         float[] weight = t?.Weight ?? graph.Weight;
-        var dummy = new double[rows];
-        Array.Fill(dummy, -Big(weight, (int)graph.Count, rows));
+        var dummy = DummyWeights.For(graph, t, fallbackEstimate);
         var solver = new AugmentingPathSolver(rows, columns, start, column, weight, dummy);
         solver.Solve(new ProgressCounter(rows, progress), cancellationToken);
 
@@ -66,18 +67,6 @@ public static class SparseAssignment
         }
         double bound = DualBound.Compute(graph, transpose ? solver.U : solver.V);
         return new SparseAssignmentResult(new Assignment(rowToColumn, columnToRow, total), bound, fallback, fallbacks);
-    }
-
-    // Larger than any change in total weight that placing one more element could cost.
-    private static double Big(float[] weight, int count, int rows)
-    {
-        double min = 0, max = 0;
-        for (int e = 0; e < count; e++)
-        {
-            min = Math.Min(min, weight[e]);
-            max = Math.Max(max, weight[e]);
-        }
-        return (max - min + 1.0) * 2.0 * (rows + 1.0);
     }
 
     private static double EdgeWeight(int[] start, int[] column, float[] weight, int row, int col) =>

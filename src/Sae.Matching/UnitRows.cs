@@ -21,7 +21,7 @@ internal static class UnitRows
     // Scaled by the largest magnitude first, so the norm neither overflows nor underflows.
     private static void Normalise(Span<float> row)
     {
-        float max = TensorPrimitives.MaxMagnitude(row);
+        float max = Math.Abs(TensorPrimitives.MaxMagnitude(row)); // MaxMagnitude keeps the sign
         if (max == 0)
             return;
         TensorPrimitives.Divide(row, max, row);
