@@ -47,6 +47,26 @@ internal static class DummyWeights
         return columnDummy;
     }
 
+    /// <summary>
+    /// Dummy weights of the relaxation that bounds the dense optimum, for the graph's own rows: a row
+    /// may take any number of non-candidate partners, each worth RowBound[i] (max(RowBound[i], 0) when
+    /// rows may stay unassigned, n1 &gt; n2). Every dense assignment maps onto a solution of it that is
+    /// worth at least as much (replace each non-candidate pair by the row's dummy), so its optimum is an
+    /// upper bound. Complete rows have no non-candidates: −BIG.
+    /// </summary>
+    public static double[] Relaxed(CandidateGraph g)
+    {
+        double big = Big(g.Weight, (int)g.Count, g.Rows);
+        var dummy = new double[g.Rows];
+        for (int i = 0; i < g.Rows; i++)
+        {
+            bool complete = g.RowStart[i + 1] - g.RowStart[i] == g.Columns;
+            double value = g.Rows > g.Columns ? Math.Max(g.RowBound[i], 0.0) : g.RowBound[i];
+            dummy[i] = complete ? -big : Math.Max(-big, value);
+        }
+        return dummy;
+    }
+
     // Larger than any change in total weight that placing one more element could cause.
     private static double Big(float[] weight, int count, int elements)
     {

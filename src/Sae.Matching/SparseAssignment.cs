@@ -40,7 +40,7 @@ public static class SparseAssignment
         float[] weight = t?.Weight ?? graph.Weight;
         var dummy = DummyWeights.For(graph, t, fallbackEstimate);
         var solver = new AugmentingPathSolver(rows, columns, start, column, weight, dummy);
-        solver.Solve(new ProgressCounter(rows, progress), cancellationToken);
+        solver.Solve(new ProgressCounter(rows, progress, 0, 0.6), cancellationToken);
 
         var rowToColumn = new int[graph.Rows];
         var columnToRow = new int[graph.Columns];
@@ -65,8 +65,18 @@ public static class SparseAssignment
             (rowToColumn[i], columnToRow[j], fallback[i]) = (j, i, isFallback);
             total += isFallback ? fallbackWeight?.Invoke(i, j) ?? 0.0 : EdgeWeight(start, column, weight, r, c);
         }
-        double bound = DualBound.Compute(graph, transpose ? solver.U : solver.V);
+        double bound = Math.Min(DualBound.Compute(graph, transpose ? solver.U : solver.V),
+            RelaxedBound(graph, new ProgressCounter(graph.Rows, progress, 0.6, 0.4), cancellationToken));
         return new SparseAssignmentResult(new Assignment(rowToColumn, columnToRow, total), bound, fallback, fallbacks);
+    }
+
+    // The optimum of the relaxation in which every non-candidate pair of row i is worth RowBound[i]
+    // (each row owning a dummy of that weight), read off its column duals; see DummyWeights.Relaxed.
+    private static double RelaxedBound(CandidateGraph g, ProgressCounter progress, CancellationToken cancel)
+    {
+        var relaxed = new AugmentingPathSolver(g.Rows, g.Columns, g.RowStart, g.ColumnIndex, g.Weight, DummyWeights.Relaxed(g));
+        relaxed.Solve(progress, cancel);
+        return DualBound.Compute(g, relaxed.V);
     }
 
     private static double EdgeWeight(int[] start, int[] column, float[] weight, int row, int col) =>
