@@ -78,6 +78,34 @@ public class LargeScaleMatcherTests
     }
 
     [Fact]
+    public void Match_HubColumns_ColumnListsAvoidTheFallbacksOfRowListsAlone()
+    {
+        // every row shares a common direction; half of B's rows lean on it strongly ("hubs"), so all
+        // rows' top lists hold only hubs and the other half of B is in no row's list
+        const int N = 400;
+        var a = TestData.UnitRows(N, Depth, 121);
+        var b = TestData.UnitRows(N, Depth, 122);
+        var common = TestData.UnitRows(1, Depth, 123);
+        for (int i = 0; i < N; i++)
+        {
+            for (int p = 0; p < Depth; p++)
+            {
+                a[(i * Depth) + p] += 0.5f * common[p];
+                b[(i * Depth) + p] += (i % 2 == 0 ? 0.8f : 0.1f) * common[p];
+            }
+        }
+        var rowsOnly = LargeScaleMatcher.Match(a, b, N, N, Depth, new CandidateOptions { PerRow = 8, PerColumn = 0 });
+        var union = LargeScaleMatcher.Match(a, b, N, N, Depth, new CandidateOptions { PerRow = 8, PerColumn = 8 });
+        Assert.True(rowsOnly.FallbackRows >= N / 4, $"row lists alone: {rowsOnly.FallbackRows} fallbacks");
+        Assert.Equal(0, union.FallbackRows);
+        Assert.True(union.UpperBoundGap < rowsOnly.UpperBoundGap);
+        var s = TestData.Similarity(UnitCopy(a, N), UnitCopy(b, N), N, N, Depth);
+        var (optimum, _) = Hungarian.Maximise(s, N, N);
+        Assert.True(optimum - union.Assignment.Total <= union.UpperBoundGap + 1e-4);
+        Assert.True(optimum - rowsOnly.Assignment.Total <= rowsOnly.UpperBoundGap + 1e-4);
+    }
+
+    [Fact]
     public void Match_ThreadCountAndBudget_DoNotChangeTheResult()
     {
         const int N = 500;
@@ -98,4 +126,6 @@ public class LargeScaleMatcherTests
         Assert.Throws<ArgumentOutOfRangeException>(() =>
             LargeScaleMatcher.Match(a, a, 10, 10, Depth, new CandidateOptions { MemoryBudgetBytes = 16L << 20 }));
     }
+
+    private static float[] UnitCopy(float[] x, int rows) => UnitRows.Copy(x, rows, Depth, 1);
 }
