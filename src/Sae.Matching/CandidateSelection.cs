@@ -18,7 +18,7 @@ namespace Sae.Matching;
 /// columns are all taken by rows that prefer them must fall back too. The column lists are almost
 /// free (one vector compare per similarity against the column's current m-th value, in the same
 /// pass) and at 16K–32K latents with m = 32 they remove the fallbacks and tighten the optimality gap
-/// (see docs/sparse-matching.md for the measurements).
+/// (see src/Sae.Matching/README.md for the measurements).
 /// </remarks>
 public static class CandidateSelection
 {
