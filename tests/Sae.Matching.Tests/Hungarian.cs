@@ -71,6 +71,12 @@ internal static class Hungarian
             }
             while (j0 != 0);
         }
+        return Read(s, n, m, p);
+    }
+
+    // p[j] = 1-based row of column j (0: free).
+    private static (double Total, int[] RowToColumn) Read(float[] s, int n, int m, int[] p)
+    {
         var rowToColumn = Enumerable.Repeat(-1, n).ToArray();
         double total = 0;
         for (int j = 1; j <= m; j++)

@@ -27,9 +27,16 @@ internal static class LsaLargeBench
         Console.Error.WriteLine();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         double candidateCpu = (progress.CpuAtSolve - cpu0).TotalSeconds, solveCpu = (cpu - progress.CpuAtSolve).TotalSeconds;
-        int shared = match.Cosine.Count(c => c > 0.7f);
-        int correct = Enumerable.Range(0, n).Count(i => data.Partner[i] >= 0 && match.Assignment.RowToColumn[i] == data.Partner[i]);
-        int plantedCount = data.Partner.Count(j => j >= 0);
+        var report = Report(shape, threads, plan, match, candidateCpu, solveCpu);
+        report["generate_s"] = Math.Round(generate, 2);
+        Recovery(report, data, match);
+        return report;
+    }
+
+    private static JsonObject Report(LsaShape shape, int threads, (int RowBlock, int TileColumns, long Bytes) plan,
+        LargeScaleMatch match, double candidateCpu, double solveCpu)
+    {
+        var (n, d, budgetBytes) = (shape.N, shape.D, shape.MemoryBytes);
         double flops = 2.0 * n * n * d;
         return new JsonObject
         {
@@ -42,7 +49,6 @@ internal static class LsaLargeBench
             ["row_block"] = plan.RowBlock,
             ["tile_columns"] = plan.TileColumns,
             ["scan_bytes_planned_gib"] = Math.Round(plan.Bytes / (double)(1L << 30), 3),
-            ["generate_s"] = Math.Round(generate, 2),
             ["candidates_s"] = Math.Round(match.CandidateTime.TotalSeconds, 2),
             ["candidates_gflops"] = Math.Round(flops / match.CandidateTime.TotalSeconds / 1e9, 1),
             ["candidates_cpu_s"] = Math.Round(candidateCpu, 2),
@@ -55,13 +61,22 @@ internal static class LsaLargeBench
             ["upper_bound"] = Math.Round(match.UpperBound, 4),
             ["gap"] = Math.Round(match.UpperBoundGap, 4),
             ["gap_per_latent"] = match.UpperBoundGap / n,
-            ["planted_fraction"] = plantedCount / (double)n,
-            ["recovered_fraction"] = shared / (double)n,
-            ["planted_pairs_recovered"] = plantedCount == 0 ? 1.0 : correct / (double)plantedCount,
-            ["difference_pp"] = Math.Round(100.0 * (shared - plantedCount) / n, 3),
             ["peak_rss_gib"] = Math.Round(PeakResidentBytes() / (double)(1L << 30), 2),
             ["gc_heap_gib"] = Math.Round(GC.GetGCMemoryInfo().HeapSizeBytes / (double)(1L << 30), 2),
         };
+    }
+
+    // Shared = matched cosine > 0.7, against the planted pairs.
+    private static void Recovery(JsonObject report, PlantedPair data, LargeScaleMatch match)
+    {
+        int n = data.Partner.Length;
+        int shared = match.Cosine.Count(c => c > 0.7f);
+        int correct = Enumerable.Range(0, n).Count(i => data.Partner[i] >= 0 && match.Assignment.RowToColumn[i] == data.Partner[i]);
+        int planted = data.Partner.Count(j => j >= 0);
+        report["planted_fraction"] = planted / (double)n;
+        report["recovered_fraction"] = shared / (double)n;
+        report["planted_pairs_recovered"] = planted == 0 ? 1.0 : correct / (double)planted;
+        report["difference_pp"] = Math.Round(100.0 * (shared - planted) / n, 3);
     }
 
     // VmHWM (peak resident set) from /proc on Linux; the current working set elsewhere.
