@@ -74,6 +74,7 @@ internal sealed class AugmentingPathSolver
                 progress.Advance(1024);
             }
         }
+        progress.Advance(_rows & 1023);
     }
 
     private void Initialise()
