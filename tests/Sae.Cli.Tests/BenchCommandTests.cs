@@ -33,7 +33,23 @@ public class BenchCommandTests
         Assert.False(doc.RootElement.TryGetProperty("gemm", out _));
     }
 
+    [Fact]
+    public void Bench_LsaLarge_RecoversThePlantedFraction()
+    {
+        var r = SaeProcess.Run("bench", "--only", "lsa-large", "--lsa", "600,64,0.25,8", "--memory", "1");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var lsa = doc.RootElement.GetProperty("lsa_large");
+        Assert.Equal(600, lsa.GetProperty("n").GetInt32());
+        Assert.Equal(0.25, lsa.GetProperty("planted_fraction").GetDouble());
+        Assert.Equal(1.0, lsa.GetProperty("planted_pairs_recovered").GetDouble());
+        Assert.True(lsa.GetProperty("gap").GetDouble() >= 0);
+        Assert.False(doc.RootElement.TryGetProperty("gemm", out _));
+    }
+
     [Theory]
+    [InlineData("--lsa", "600,64,1.5,8", "--lsa must be N,D,P,M[,MC]")]
+    [InlineData("--memory", "0", "--memory must be a positive number of GiB")]
     [InlineData("--sae", "64,300,40", "--sae must be four positive integers")]
     [InlineData("--sae", "64,30,40,31", "K must be between 1 and N = 30")]
     [InlineData("--threads", "0", "--threads must be at least 1")]

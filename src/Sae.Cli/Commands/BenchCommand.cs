@@ -10,7 +10,10 @@ namespace Sae.Cli.Commands;
 /// <summary><c>sae bench</c>: throughput of the numeric kernels at SAE shapes, printed as JSON.</summary>
 internal static class BenchCommand
 {
-    private static readonly string[] AllParts = ["gemm", "topk", "encoder", "sparse", "train"];
+    private static readonly string[] AllParts = ["gemm", "topk", "encoder", "sparse", "train", "lsa-large"];
+
+    // lsa-large runs for minutes at its default size, so it runs only when asked for by --only.
+    private static readonly string[] DefaultParts = ["gemm", "topk", "encoder", "sparse", "train"];
 
     public static Command Create()
     {
@@ -30,8 +33,8 @@ internal static class BenchCommand
         };
         var only = new Option<string>("--only")
         {
-            Description = $"Comma-separated parts to run: {string.Join(", ", AllParts)}.",
-            DefaultValueFactory = _ => string.Join(",", AllParts),
+            Description = $"Comma-separated parts to run: {string.Join(", ", AllParts)} (default: all but lsa-large).",
+            DefaultValueFactory = _ => string.Join(",", DefaultParts),
         };
         var budget = new Option<double>("--budget")
         {
@@ -49,19 +52,31 @@ internal static class BenchCommand
             Description = "SAE shape for the top-k, encoder and sparse parts: BATCH,N,D,K (tokens per batch, latents, input dimension, active latents).",
             DefaultValueFactory = _ => "4096,16384,768,32",
         };
+        var lsa = new Option<string>("--lsa")
+        {
+            Description = "Shape of the lsa-large part: N,D,P,M[,MC] (latents per SAE, input dimension, planted shared fraction, candidates per row, per column (default M)).",
+            DefaultValueFactory = _ => "131072,4096,0.3,32",
+        };
+        var memory = new Option<double>("--memory")
+        {
+            Description = "Memory budget of the lsa-large matcher in GiB (unit-row copies, tiles and candidate lists; not the generated inputs).",
+            DefaultValueFactory = _ => 16.0,
+        };
         var command = new Command("bench",
             "Measure the numeric kernels at SAE shapes and print JSON: GEMM GFLOP/s for the encoder shape [4096×768]·[16384×768]ᵀ, "
             + "4096³ and the gradient products, and the time of top-k and sparse decode. Progress goes to stderr.")
         {
-            threads, shape, op, only, budget, output, sae, l1Option,
+            threads, shape, op, only, budget, output, sae, l1Option, lsa, memory,
         };
         command.SetAction(parse => Execute(
             parse.GetValue(threads), parse.GetValue(shape), parse.GetValue(op)!, parse.GetValue(only)!,
-            parse.GetValue(budget), parse.GetValue(output), parse.GetValue(sae)!, parse.GetValue(l1Option)));
+            parse.GetValue(budget), parse.GetValue(output), parse.GetValue(sae)!, parse.GetValue(l1Option),
+            LsaShape.Parse(parse.GetValue(lsa)!, parse.GetValue(memory))));
         return command;
     }
 
-    private static int Execute(int threads, string? shapeText, string op, string only, double budget, FileInfo? output, string saeShape, double l1)
+    private static int Execute(int threads, string? shapeText, string op, string only, double budget, FileInfo? output, string saeShape, double l1,
+        LsaShape lsaShape)
     {
         if (threads < 1)
             throw new UserErrorException($"--threads must be at least 1 (got {threads}).");
@@ -89,8 +104,13 @@ internal static class BenchCommand
             }
             report["gemm"] = results;
         }
+        if (parts.Contains("lsa-large"))
+        {
+            Console.Error.WriteLine($"bench: lsa-large (n = {lsaShape.N}, d = {lsaShape.D}, planted {lsaShape.Planted}, m = {lsaShape.PerRow}/{lsaShape.PerColumn}, {lsaShape.MemoryBytes >> 20} MiB) on {threads} thread(s)…");
+            report["lsa_large"] = LsaLargeBench.Run(lsaShape, threads);
+        }
         var kernels = new JsonArray();
-        if (parts.Any(p => p != "gemm"))
+        if (parts.Any(p => p is not "gemm" and not "lsa-large"))
         {
             var bench = new SaeKernelBench(batch, n, d, k, threads, budget);
             if (parts.Contains("topk"))

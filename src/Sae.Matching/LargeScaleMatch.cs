@@ -1,0 +1,21 @@
+namespace Sae.Matching;
+
+/// <summary>
+/// The answer of <see cref="LargeScaleMatcher.Match"/>: the assignment, the real cosine of every
+/// assigned pair, and how close to the dense optimum it is proven to be.
+/// </summary>
+/// <param name="Assignment">The pairs; Total is the sum of <paramref name="Cosine"/> over assigned rows.</param>
+/// <param name="Cosine">Per row of A: the cosine to its partner in B, computed from the unit rows
+/// (fallback pairs included); NaN for a row left unassigned (only when A has more rows than B).</param>
+/// <param name="FallbackRow">Per row: its pair is not a candidate edge of the main solve.</param>
+/// <param name="FallbackRows">How many pairs are fallback pairs.</param>
+/// <param name="UpperBound">Proven upper bound on the dense optimum (the best possible total cosine).</param>
+/// <param name="Candidates">Candidate edges the solve used.</param>
+/// <param name="CandidateTime">Time spent normalising and selecting candidates.</param>
+/// <param name="SolveTime">Time spent in the assignment, the bound and the cosines.</param>
+public sealed record LargeScaleMatch(Assignment Assignment, float[] Cosine, bool[] FallbackRow, int FallbackRows,
+    double UpperBound, long Candidates, TimeSpan CandidateTime, TimeSpan SolveTime)
+{
+    /// <summary>UpperBound − Total: the dense optimum exceeds this assignment's total by at most this much.</summary>
+    public double UpperBoundGap => UpperBound - Assignment.Total;
+}
