@@ -13,8 +13,10 @@ namespace Sae.Matching;
 /// <param name="Candidates">Candidate edges the solve used.</param>
 /// <param name="CandidateTime">Time spent normalising and selecting candidates.</param>
 /// <param name="SolveTime">Time spent in the assignment, the bound and the cosines.</param>
+/// <param name="RowMax">Per row of A: its largest cosine to any row of B (the top of its candidate list; exact).</param>
+/// <param name="ColumnMax">Per row of B: its largest cosine to any row of A (exact when column lists were kept, else a lower bound).</param>
 public sealed record LargeScaleMatch(Assignment Assignment, float[] Cosine, bool[] FallbackRow, int FallbackRows,
-    double UpperBound, long Candidates, TimeSpan CandidateTime, TimeSpan SolveTime)
+    double UpperBound, long Candidates, TimeSpan CandidateTime, TimeSpan SolveTime, float[] RowMax, float[] ColumnMax)
 {
     /// <summary>UpperBound − Total: the dense optimum exceeds this assignment's total by at most this much.</summary>
     public double UpperBoundGap => UpperBound - Assignment.Total;

@@ -51,8 +51,34 @@ public static class LargeScaleMatcher
         foreach (float c in cosine)
             total += float.IsNaN(c) ? 0 : c;
         var assignment = pairs with { Total = total };
+        var (rowMax, columnMax) = Maxima(graph);
         return new LargeScaleMatch(assignment, cosine, solved.FallbackRow, solved.FallbackRows, solved.UpperBound,
-            graph.Count, candidateTime, clock.Elapsed - candidateTime);
+            graph.Count, candidateTime, clock.Elapsed - candidateTime, rowMax, columnMax);
+    }
+
+    /// <summary>
+    /// Each row's and column's largest candidate similarity: the candidate lists hold every row's
+    /// (and, with column lists, every column's) best entries, so these are the exact maxima.
+    /// A row without candidates gets its bound.
+    /// </summary>
+    private static (float[] Rows, float[] Columns) Maxima(CandidateGraph g)
+    {
+        var rows = new float[g.Rows];
+        var columns = new float[g.Columns];
+        columns.AsSpan().Fill(-1f);
+        for (int i = 0; i < g.Rows; i++)
+        {
+            float best = g.RowStart[i] == g.RowStart[i + 1] ? g.RowBound[i] : float.NegativeInfinity;
+            for (int e = g.RowStart[i]; e < g.RowStart[i + 1]; e++)
+            {
+                float w = g.Weight[e];
+                best = Math.Max(best, w);
+                int j = g.ColumnIndex[e];
+                columns[j] = Math.Max(columns[j], w);
+            }
+            rows[i] = best;
+        }
+        return (rows, columns);
     }
 
     private static Progress? Scaled(IProgress<double>? sink, double offset, double scale) =>

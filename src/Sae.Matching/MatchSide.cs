@@ -9,7 +9,11 @@ namespace Sae.Matching;
 /// <param name="PartnerCosine">[n_a]: cosine of A latent i to its assigned partner (0 if it has none).</param>
 /// <param name="MmcsAB">Mean over A's latents of the largest cosine to any latent of B.</param>
 /// <param name="MmcsBA">Mean over B's latents of the largest cosine to any latent of A.</param>
-public sealed record MatchSide(Assignment Assignment, float[] PartnerCosine, double MmcsAB, double MmcsBA)
+/// <param name="Method">"dense" (exact on the full matrix) or "sparse" (exact on a candidate graph; see <see cref="LargeScaleMatcher"/>).</param>
+/// <param name="OptimalityGap">Proven bound on (best possible total cosine − this assignment's total): 0 for the dense solver.</param>
+/// <param name="FallbackPairs">Pairs that were not candidate edges (sparse method only).</param>
+public sealed record MatchSide(Assignment Assignment, float[] PartnerCosine, double MmcsAB, double MmcsBA,
+    string Method = "dense", double OptimalityGap = 0, int FallbackPairs = 0)
 {
     /// <summary>Mean of <see cref="PartnerCosine"/> over A's latents (0 when A has none).</summary>
     public double MeanCosine => PartnerCosine.Length == 0 ? 0 : PartnerCosine.Average(c => (double)c);

@@ -11,7 +11,6 @@ public static class PairComparison
 {
     /// <summary>Compares <paramref name="first"/> with <paramref name="second"/> (same d; widths may differ).</summary>
     /// <exception cref="SaeInputException">The SAEs read different widths d, or one has no latents.</exception>
-    /// <exception cref="NotSupportedException">The dense matrix exceeds <see cref="MatchingOptions.MemoryBudgetBytes"/> (large-scale path not available yet).</exception>
     public static PairResult Compare(SaeParameters first, SaeParameters second, MatchingOptions options,
         IProgress<ComparisonProgress>? progress = null, CancellationToken cancel = default)
     {
@@ -25,7 +24,7 @@ public static class PairComparison
         bool swapped = first.Latents > second.Latents;
         var (a, b) = swapped ? (second, first) : (first, second);
         if (!options.FitsDense(a.Latents, b.Latents))
-            return LargeScale(a, b, options);
+            return LargeScale(a, b, swapped, options, progress, cancel);
         // one buffer [n_a, n_b] serves both matrices: the decoder's is solved and reduced before the encoder's is built
         var cosines = new float[(long)a.Latents * b.Latents];
         var decoder = MatchOne(a.DecoderWeight, b.DecoderWeight, a, b, cosines, options, ComparisonStage.DecoderCosines, progress, cancel);
@@ -33,15 +32,38 @@ public static class PairComparison
         return new PairResult(swapped, a.Dimension, options.Threshold, decoder, encoder);
     }
 
-    // The seam for pairs too large for a dense matrix (e.g. 131K × 131K latents): a sparse candidate graph and
-    // a large-scale solver will go here. Until then such pairs are refused before any work is done.
-    private static PairResult LargeScale(SaeParameters a, SaeParameters b, MatchingOptions options) =>
-        throw new NotSupportedException(TooLargeMessage(a.Latents, b.Latents, options));
+    // Pairs too large for a dense matrix (e.g. 131K × 131K latents): each latent keeps its best candidates
+    // (top 32 by row and by column, by blocked GEMM under the memory budget), the assignment is exact on that
+    // graph, and the proven distance to the dense optimum is reported (LargeScaleMatcher).
+    private static PairResult LargeScale(SaeParameters a, SaeParameters b, bool swapped, MatchingOptions options,
+        IProgress<ComparisonProgress>? progress, CancellationToken cancel)
+    {
+        var candidates = new CandidateOptions { Threads = options.Threads, MemoryBudgetBytes = options.MemoryBudgetBytes };
+        var decoder = MatchLarge(a.DecoderWeight, b.DecoderWeight, a, b, candidates, ComparisonStage.DecoderCosines, progress, cancel);
+        var encoder = MatchLarge(a.EncoderWeight, b.EncoderWeight, a, b, candidates, ComparisonStage.EncoderCosines, progress, cancel);
+        return new PairResult(swapped, a.Dimension, options.Threshold, decoder, encoder);
+    }
 
-    /// <summary>Why a pair of <paramref name="na"/> × <paramref name="nb"/> latents cannot be matched densely.</summary>
-    internal static string TooLargeMessage(int na, int nb, MatchingOptions options) =>
-        $"{na} × {nb} latents need a {FormatBytes(MatchingOptions.DenseBytes(na, nb))} dense similarity matrix, more than the memory budget "
-        + $"of {FormatBytes(options.MemoryBudgetBytes)} (or one array); the large-scale sparse matcher is not available in this build yet.";
+    private static MatchSide MatchLarge(float[] wA, float[] wB, SaeParameters a, SaeParameters b, CandidateOptions candidates,
+        ComparisonStage cosineStage, IProgress<ComparisonProgress>? progress, CancellationToken cancel)
+    {
+        var sink = progress is null ? null : new LargeStageProgress(progress, cosineStage);
+        var m = LargeScaleMatcher.Match(wA, wB, a.Latents, b.Latents, a.Dimension, candidates, sink, cancel);
+        var partner = m.Cosine.Select(c => float.IsNaN(c) ? 0f : c).ToArray();
+        return new MatchSide(m.Assignment, partner, m.RowMax.Average(c => (double)c), m.ColumnMax.Average(c => (double)c),
+            "sparse", Math.Max(0, m.UpperBoundGap), m.FallbackRows);
+    }
+
+    /// <summary>Candidate selection (the first 90%) reports as the cosine stage, the solve as the assignment stage.</summary>
+    private sealed class LargeStageProgress(IProgress<ComparisonProgress> inner, ComparisonStage cosineStage) : IProgress<double>
+    {
+        public void Report(double value) => inner.Report(value < 0.9
+            ? new ComparisonProgress(cosineStage, value / 0.9)
+            : new ComparisonProgress(cosineStage + 1, (value - 0.9) / 0.1));
+    }
+
+    /// <summary>The smallest memory budget the large-scale matcher accepts: unit-row copies of both sides plus 16 MiB of working memory.</summary>
+    public static long LargeScaleMinimumBytes(int na, int nb, int d) => (4L * ((long)na + nb) * d) + (16L << 20);
 
     /// <summary>Bytes as "12.5 GiB" / "640.0 MiB" / "10 B".</summary>
     internal static string FormatBytes(long bytes)

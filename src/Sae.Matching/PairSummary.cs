@@ -50,6 +50,15 @@ public sealed record PairSummary
     /// <summary>Input width d.</summary>
     [JsonPropertyName("d")] public int Dimension { get; init; }
 
+    /// <summary>"dense" (exact on the full matrices) or "sparse" (exact on candidate graphs, for pairs past the memory budget).</summary>
+    [JsonPropertyName("method")] public string Method { get; init; } = "dense";
+
+    /// <summary>Proven bound on how far each assignment's total cosine is below the exact optimum (0 when dense), decoder then encoder.</summary>
+    [JsonPropertyName("optimality_gap_dec")] public double OptimalityGapDec { get; init; }
+
+    /// <summary>As <see cref="OptimalityGapDec"/>, for the encoder assignment.</summary>
+    [JsonPropertyName("optimality_gap_enc")] public double OptimalityGapEnc { get; init; }
+
     /// <summary>The threshold of <see cref="SharedFraction"/>.</summary>
     [JsonPropertyName("threshold")] public double Threshold { get; init; }
 
@@ -73,6 +82,9 @@ public sealed record PairSummary
             LatentsB = r.LatentsB,
             Dimension = r.Dimension,
             Threshold = r.Threshold,
+            Method = r.Decoder.Method,
+            OptimalityGapDec = r.Decoder.OptimalityGap,
+            OptimalityGapEnc = r.Encoder.OptimalityGap,
         };
     }
 }

@@ -70,7 +70,7 @@ public class CompareCommandTests
         var pairs = root.GetProperty("pairs").EnumerateArray().ToArray();
         Assert.Equal(3, pairs.Length);
         string[] keys = ["a", "b", "matches", "shared_fraction", "agree_fraction", "agree_and_shared_fraction", "mean_dec_cos", "mean_enc_cos",
-            "mmcs_dec_ab", "mmcs_dec_ba", "mmcs_enc_ab", "mmcs_enc_ba", "threshold_curve", "n_a", "n_b", "d", "threshold"];
+            "mmcs_dec_ab", "mmcs_dec_ba", "mmcs_enc_ab", "mmcs_enc_ba", "threshold_curve", "n_a", "n_b", "d", "method", "optimality_gap_dec", "optimality_gap_enc", "threshold"];
         Assert.Equal(keys.Order(), pairs[0].EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(0.25, pairs[0].GetProperty("shared_fraction").GetDouble());
         Assert.Equal(16.0 / 48, pairs[1].GetProperty("shared_fraction").GetDouble(), 12);
@@ -110,7 +110,7 @@ public class CompareCommandTests
         Expect.UserError(SaeProcess.Run("compare", paths[0], dir.File("wide"), "--out", dir.File("out")), $"{paths[0]} has d = 32, {dir.File("wide")} has d = 33");
         Expect.UserError(SaeProcess.Run(["compare", .. ok, "--threshold", "1.5"]), "--threshold must be between 0 and 1 (got 1.5)");
         Expect.UserError(SaeProcess.Run(["compare", .. ok, "--memory-budget", "8XB"]), "--memory-budget must be a size like 8GiB");
-        Expect.UserError(SaeProcess.Run(["compare", .. ok, "--memory-budget", "1KiB"]), "the large-scale sparse matcher is not available");
+        Expect.UserError(SaeProcess.Run(["compare", .. ok, "--memory-budget", "1KiB"]), "--memory-budget 1.0 KiB is too small");
         Expect.UserError(SaeProcess.Run(["compare", .. ok, "--threads", "0"]), "--threads must be >= 1");
         Expect.UserError(SaeProcess.Run(["compare", .. ok, "--ground-truth", dir.File("gt.safetensors")]), "no tensor \"features\"");
         Expect.UserError(SaeProcess.Run("compare", paths[0], "--out", dir.File("out")), "(see --help)");

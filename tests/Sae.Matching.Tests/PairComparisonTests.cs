@@ -137,11 +137,23 @@ public class PairComparisonTests
         Assert.Throws<SaeInputException>(() => PairComparison.Compare(Planted.Random(4, 8, 1), Planted.Random(4, 9, 1), Options));
 
     [Fact]
-    public void Compare_OverMemoryBudget_NotSupported()
+    public void Compare_OverMemoryBudget_SparsePathGivesTheDenseAnswerOnPlantedPairs()
     {
-        var e = Assert.Throws<NotSupportedException>(() =>
-            PairComparison.Compare(Planted.Random(64, 8, 1), Planted.Random(64, 8, 2), new MatchingOptions(memoryBudgetBytes: 1024)));
-        Assert.Contains("16.0 KiB", e.Message, StringComparison.Ordinal);
+        // 2300² floats = 20.2 MiB > the 19 MiB budget: the candidate-graph path runs
+        var (a, b, perm) = HalfPlanted(2300, 2300, 700);
+        var dense = PairComparison.Compare(a, b, Options);
+        var sparse = PairComparison.Compare(a, b, new MatchingOptions(threads: 2, memoryBudgetBytes: 19L << 20));
+        Assert.Equal("dense", dense.Summary.Method);
+        Assert.Equal("sparse", sparse.Summary.Method);
+        Assert.Equal(700.0 / 2300, sparse.Summary.SharedFraction, 12);
+        Assert.Equal(dense.Summary.SharedFraction, sparse.Summary.SharedFraction);
+        for (int i = 0; i < 700; i++)
+            Assert.Equal(perm[i], sparse.Decoder.Assignment.RowToColumn[i]);
+        Assert.Equal(dense.Summary.MmcsDecAB, sparse.Summary.MmcsDecAB, 6);
+        Assert.Equal(dense.Summary.MmcsEncBA, sparse.Summary.MmcsEncBA, 6);
+        // the sparse total is within its proven gap of the exact optimum
+        Assert.True(dense.Decoder.Assignment.Total - sparse.Decoder.Assignment.Total <= sparse.Summary.OptimalityGapDec + 1e-3);
+        Assert.Equal(0, dense.Summary.OptimalityGapDec);
     }
 
     [Fact]
@@ -170,7 +182,7 @@ public class PairComparisonTests
         var (a, b, _) = HalfPlanted();
         var json = JsonDocument.Parse(Json(PairComparison.Compare(a, b, Options)));
         string[] keys = ["shared_fraction", "agree_fraction", "agree_and_shared_fraction", "mean_dec_cos", "mean_enc_cos", "mmcs_dec_ab",
-            "mmcs_dec_ba", "mmcs_enc_ab", "mmcs_enc_ba", "threshold_curve", "n_a", "n_b", "d", "threshold"];
+            "mmcs_dec_ba", "mmcs_enc_ab", "mmcs_enc_ba", "threshold_curve", "n_a", "n_b", "d", "method", "optimality_gap_dec", "optimality_gap_enc", "threshold"];
         Assert.Equal(keys.Order(), json.RootElement.EnumerateObject().Select(p => p.Name).Order());
     }
 }

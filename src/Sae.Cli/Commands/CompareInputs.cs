@@ -44,12 +44,17 @@ internal sealed record CompareInputs(IReadOnlyList<LoadedSae> Saes, IReadOnlyLis
         }
     }
 
+    /// <summary>Pairs past the dense budget use the large-scale matcher, which still needs its unit-row copies and working memory.</summary>
     private static void CheckDenseFits(LoadedSae[] saes, MatchingOptions options)
     {
         var widest = saes.OrderByDescending(s => s.Parameters.Latents).Take(2).ToArray();
-        int na = widest[1].Parameters.Latents, nb = widest[0].Parameters.Latents;
-        if (!options.FitsDense(na, nb))
-            throw new UserErrorException($"{widest[1].Path} vs {widest[0].Path}: {PairComparison.TooLargeMessage(na, nb, options)} Raise --memory-budget if the memory is there.");
+        int na = widest[1].Parameters.Latents, nb = widest[0].Parameters.Latents, d = widest[0].Parameters.Dimension;
+        if (options.FitsDense(na, nb))
+            return;
+        long needed = PairComparison.LargeScaleMinimumBytes(na, nb, d);
+        if (options.MemoryBudgetBytes < needed)
+            throw new UserErrorException($"--memory-budget {PairComparison.FormatBytes(options.MemoryBudgetBytes)} is too small: {widest[1].Path} vs {widest[0].Path} "
+                + $"needs {PairComparison.FormatBytes(MatchingOptions.DenseBytes(na, nb))} densely, or at least {PairComparison.FormatBytes(needed)} for the large-scale matcher.");
     }
 
     // G: [count, d] from the "features" tensor
