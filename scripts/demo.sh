@@ -2,8 +2,9 @@
 # The main job today: a real seed sweep on built-in synthetic data with known features.
 # Writes synthetic activations (512 ground-truth features in d = 128), then trains four seeds of a
 # TopK SAE and four of a ReLU+L1 SAE, each set in one pass over the same batches, with checkpoints.
-# Run it again on the same OUT and it resumes (finished runs are kept). Cross-seed matching and the
-# HTML report arrive with `sae compare` / `sae demo` (see the README's status table).
+# Then it matches the four seeds of each architecture with `sae compare` (shared latents, consensus,
+# ground-truth recovery). Run it again on the same OUT and it resumes (finished runs are kept).
+# The HTML report and `sae demo` arrive with the sweep issue (see the README's status table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${1:-demo}"
@@ -21,4 +22,8 @@ resume=()
 [ -f "$OUT/relu/train.json" ] && resume=(--resume)
 sae train --data "$OUT/data" --arch relu --latents 1024 --l1 0.1 \
   --seeds 0-3 --steps 2000 --batch 1024 --lr 3e-3 --lr-warmup-steps 50 --save-every 500 --out "$OUT/relu" "${resume[@]}"
-echo "demo: SAEs in $OUT/topk/seed*/ and $OUT/relu/seed*/ (sparsify layout), ground truth in $OUT/data/ground_truth.safetensors"
+for arch in topk relu; do
+  sae compare "$OUT/$arch/seed0" "$OUT/$arch/seed1" "$OUT/$arch/seed2" "$OUT/$arch/seed3" \
+    --ground-truth "$OUT/data/ground_truth.safetensors" --out "$OUT/compare-$arch"
+done
+echo "demo: SAEs in $OUT/{topk,relu}/seed*/, comparisons in $OUT/compare-{topk,relu}/ (summary.json, *.matches.csv)"
