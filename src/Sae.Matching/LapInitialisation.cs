@@ -1,0 +1,131 @@
+namespace Sae.Matching;
+
+/// <summary>
+/// Jonker–Volgenant's initialisation of a square problem: column reduction, reduction transfer and
+/// augmenting row reduction. Each leaves the invariant of <see cref="LapState"/> (every assigned row
+/// at a smallest reduced cost of its row) and assigns most rows cheaply, one dense row pass per step;
+/// the rows still free go to <see cref="ShortestAugmentingPath"/>.
+/// </summary>
+internal static unsafe class LapInitialisation
+{
+    /// <summary>Passes of augmenting row reduction (JV use two).</summary>
+    public const int ReductionPasses = 2;
+
+    /// <summary>
+    /// Row steps one reduction pass may take, per row of the problem. In exact arithmetic a pass ends,
+    /// but each step may lower a dual by as little as one rounding unit, so a pass is bounded: the rows
+    /// it leaves free are assigned by shortest paths instead, which keeps the result optimal.
+    /// </summary>
+    public const int StepsPerRow = 4;
+
+    /// <summary>Runs the three phases on a square state (n ≥ 2); returns the free rows (count in <paramref name="freeCount"/>).</summary>
+    public static int[] Run(LapState state, CancellationToken cancel, out int freeCount)
+    {
+        var matches = new int[state.Rows];
+        ColumnReduction(state, matches, cancel);
+        var free = new int[state.Rows];
+        freeCount = ReductionTransfer(state, matches, free, cancel);
+        for (int pass = 0; pass < ReductionPasses && freeCount > 0; pass++)
+            freeCount = AugmentingRowReduction(state, free, freeCount, cancel);
+        return free;
+    }
+
+    /// <summary>v[j] = min_i c[i, j]; each column goes to its minimising row (lowest row among equals), a row
+    /// claimed by several columns keeps the one with the smallest v (scanning columns from the last).</summary>
+    private static void ColumnReduction(LapState state, int[] matches, CancellationToken cancel)
+    {
+        int n = state.Cols;
+        double* v = state.V;
+        new Span<double>(v, n).Fill(double.PositiveInfinity);
+        var argRowArray = LapState.PinnedArray<int>(n);
+        Array.Clear(argRowArray);
+        int* argRow = LapState.Pointer(argRowArray);
+        for (int i = 0; i < state.Rows; i++)
+        {
+            if ((i & 1023) == 0)
+                cancel.ThrowIfCancellationRequested();
+            RowScan.ColumnMin(state.Row(i), v, argRow, n, i);
+        }
+        int[] x = state.RowToCol, y = state.ColToRow;
+        for (int j = n - 1; j >= 0; j--)
+        {
+            int i = argRow[j];
+            if (++matches[i] == 1)
+            {
+                (x[i], y[j]) = (j, i);
+            }
+            else if (v[j] < v[x[i]])
+            {
+                y[x[i]] = -1;
+                (x[i], y[j]) = (j, i);
+            }
+        }
+    }
+
+    /// <summary>A row that got exactly one column moves its slack onto that column's dual:
+    /// v[j1] −= min_{j ≠ j1} (c[i, j] − v[j]). Returns the free rows (those no column chose).</summary>
+    private static int ReductionTransfer(LapState state, int[] matches, int[] free, CancellationToken cancel)
+    {
+        int count = 0;
+        for (int i = 0; i < state.Rows; i++)
+        {
+            if ((i & 1023) == 0)
+                cancel.ThrowIfCancellationRequested();
+            if (matches[i] == 0)
+            {
+                free[count++] = i;
+            }
+            else if (matches[i] == 1)
+            {
+                int j1 = state.RowToCol[i];
+                var two = RowScan.MinTwo(state.Row(i), state.V, state.Cols);
+                double min = two.First.Column == j1 ? two.Second.Value : two.First.Value;
+                state.V[j1] -= min;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// One pass of augmenting row reduction over free[0..count): a free row takes the column of its
+    /// smallest reduced cost, lowering that column's dual to its second smallest; a row it displaces is
+    /// processed next when the dual moved, or at the end of the list when the two smallest were equal.
+    /// Returns the number of rows left free (compacted at the front of <paramref name="free"/>).
+    /// </summary>
+    private static int AugmentingRowReduction(LapState state, int[] free, int count, CancellationToken cancel)
+    {
+        int[] x = state.RowToCol, y = state.ColToRow;
+        double* v = state.V;
+        long limit = (long)StepsPerRow * state.Rows;
+        int k = 0, previous = count;
+        count = 0;
+        for (long step = 0; k < previous; step++)
+        {
+            if (step == limit)
+            {
+                Array.Copy(free, k, free, count, previous - k);
+                return count + previous - k;
+            }
+            if ((step & 1023) == 0)
+                cancel.ThrowIfCancellationRequested();
+            int i = free[k++];
+            var two = RowScan.MinTwo(state.Row(i), v, state.Cols);
+            int j1 = two.First.Column;
+            double umin = two.First.Value, usub = two.Second.Value;
+            int i0 = y[j1];
+            if (umin < usub)
+                v[j1] -= usub - umin;
+            else if (i0 >= 0)
+                (j1, i0) = (two.Second.Column, y[two.Second.Column]);
+            (x[i], y[j1]) = (j1, i);
+            if (i0 < 0)
+                continue;
+            x[i0] = -1;
+            if (umin < usub)
+                free[--k] = i0;
+            else
+                free[count++] = i0;
+        }
+        return count;
+    }
+}
