@@ -18,7 +18,7 @@ internal static unsafe class DenseLap
         int freeCount;
         if (rows == cols && rows >= 2)
         {
-            free = LapInitialisation.Run(state, cancel, out freeCount);
+            free = LapInitialisation.Run(state, report, cancel, out freeCount);
         }
         else
         {
@@ -33,11 +33,6 @@ internal static unsafe class DenseLap
             search.Augment(free[k]);
             report.Report(rows - freeCount + k + 1);
         }
-        LastRowScans = search.RowScans;
         return (state.RowToCol, state.ColToRow);
     }
-
-    /// <summary>Dijkstra row scans of the last solve on this thread (for measurements).</summary>
-    [ThreadStatic]
-    internal static long LastRowScans;
 }

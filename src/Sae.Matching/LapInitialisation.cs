@@ -8,25 +8,20 @@ namespace Sae.Matching;
 /// </summary>
 internal static unsafe class LapInitialisation
 {
-    /// <summary>Passes of augmenting row reduction (JV use two).</summary>
+    /// <summary>Passes of augmenting row reduction (as JV). The second pass takes the rows the first one
+    /// deferred because their two smallest reduced costs tied.</summary>
     public const int ReductionPasses = 2;
 
-    /// <summary>
-    /// Row steps one reduction pass may take, per row of the problem. In exact arithmetic a pass ends,
-    /// but each step may lower a dual by as little as one rounding unit, so a pass is bounded: the rows
-    /// it leaves free are assigned by shortest paths instead, which keeps the result optimal.
-    /// </summary>
-    public const int StepsPerRow = 4;
-
     /// <summary>Runs the three phases on a square state (n ≥ 2); returns the free rows (count in <paramref name="freeCount"/>).</summary>
-    public static int[] Run(LapState state, CancellationToken cancel, out int freeCount)
+    public static int[] Run(LapState state, AssignmentProgress report, CancellationToken cancel, out int freeCount)
     {
         var matches = new int[state.Rows];
         ColumnReduction(state, matches, cancel);
         var free = new int[state.Rows];
         freeCount = ReductionTransfer(state, matches, free, cancel);
+        report.Report(state.Rows - freeCount);
         for (int pass = 0; pass < ReductionPasses && freeCount > 0; pass++)
-            freeCount = AugmentingRowReduction(state, free, freeCount, cancel);
+            freeCount = AugmentingRowReduction(state, free, freeCount, report, cancel);
         return free;
     }
 
@@ -92,16 +87,16 @@ internal static unsafe class LapInitialisation
     /// processed next when the dual moved, or at the end of the list when the two smallest were equal.
     /// Returns the number of rows left free (compacted at the front of <paramref name="free"/>).
     /// </summary>
-    private static int AugmentingRowReduction(LapState state, int[] free, int count, CancellationToken cancel)
+    private static int AugmentingRowReduction(LapState state, int[] free, int count, AssignmentProgress report, CancellationToken cancel)
     {
         int[] x = state.RowToCol, y = state.ColToRow;
         double* v = state.V;
-        long limit = (long)StepsPerRow * state.Rows;
+        var budget = new ReductionBudget(state.Rows);
         int k = 0, previous = count;
         count = 0;
         for (long step = 0; k < previous; step++)
         {
-            if (step == limit)
+            if (budget.Exhausted(step))
             {
                 Array.Copy(free, k, free, count, previous - k);
                 return count + previous - k;
@@ -119,7 +114,11 @@ internal static unsafe class LapInitialisation
                 (j1, i0) = (two.Second.Column, y[two.Second.Column]);
             (x[i], y[j1]) = (j1, i);
             if (i0 < 0)
+            {
+                budget.Assigned(step);
+                report.Report(state.Rows - (previous - k) - count);
                 continue;
+            }
             x[i0] = -1;
             if (umin < usub)
                 free[--k] = i0;

@@ -11,18 +11,29 @@ namespace Sae.Matching;
 /// </summary>
 internal static unsafe class RowScan
 {
+    /// <summary>Columns per block of the vector <see cref="Relax"/>, which keeps one minimum per block.</summary>
+    public const int Block = 256;
+
     /// <summary>
-    /// Dijkstra relaxation of row <paramref name="row"/>: for every column h = (−s[j] − vScan[j]) − u;
-    /// where h &lt; d[j]: d[j] = h, pred[j] = row. Returns the smallest d[j] after the update (lowest j
-    /// among equals). Settled columns carry vScan = −∞ and d = +∞, so they are never updated or returned.
+    /// How far ahead (in floats, 4 KiB) the vector loops prefetch the row they scan: rows are visited
+    /// in data-dependent order, so the hardware prefetcher (which stops at page boundaries) alone
+    /// leaves the scan waiting on memory. Measured at n = 8192: −35% time in the augmentation phase.
     /// </summary>
-    public static ScanMin Relax(float* s, double* vScan, double* d, int* pred, int n, int row, double u)
+    public const int PrefetchAhead = 1024;
+
+    /// <summary>
+    /// Dijkstra relaxation of row <paramref name="row"/>: for every column h = (wScan[j] − s[j]) − u,
+    /// where wScan = −v (so h = c[row, j] − v[j] − u, the negation folded into the stored duals);
+    /// where h &lt; d[j]: d[j] = h, pred[j] = row. Returns the smallest d[j] after the update (lowest j
+    /// among equals). Settled columns carry wScan = +∞ and d = +∞, so they are never updated or returned.
+    /// </summary>
+    public static ScanMin Relax(float* s, double* wScan, double* d, int* pred, int n, int row, double u)
     {
         if (Vector512.IsHardwareAccelerated)
-            return RowScan512.Relax(s, vScan, d, pred, n, row, u);
+            return RowScan512.Relax(s, wScan, d, pred, n, row, u);
         if (Vector256.IsHardwareAccelerated)
-            return RowScan256.Relax(s, vScan, d, pred, n, row, u);
-        return RelaxScalar(s, vScan, d, pred, 0, n, row, u, ScanMin.None);
+            return RowScan256.Relax(s, wScan, d, pred, n, row, u);
+        return RelaxScalar(s, wScan, d, pred, 0, n, row, u, ScanMin.None);
     }
 
     /// <summary>The two smallest reduced costs h = −s[j] − v[j] of a row (lexicographic by value, column).</summary>
@@ -49,13 +60,13 @@ internal static unsafe class RowScan
     }
 
     /// <summary><see cref="Relax"/> over columns [from, n), continuing the running minimum <paramref name="best"/>.</summary>
-    internal static ScanMin RelaxScalar(float* s, double* vScan, double* d, int* pred, int from, int n, int row, double u, ScanMin best)
+    internal static ScanMin RelaxScalar(float* s, double* wScan, double* d, int* pred, int from, int n, int row, double u, ScanMin best)
     {
         double bestValue = best.Value;
         int bestColumn = best.Column;
         for (int j = from; j < n; j++)
         {
-            double h = (-(double)s[j] - vScan[j]) - u;
+            double h = (wScan[j] - s[j]) - u;
             double dj = d[j];
             if (h < dj)
             {
@@ -70,6 +81,27 @@ internal static unsafe class RowScan
             }
         }
         return new ScanMin(bestValue, bestColumn);
+    }
+
+    /// <summary>
+    /// The first column holding the smallest d, given the minimum of each block of <see cref="Block"/>
+    /// columns: the first block whose minimum is the overall one is searched for it. The value
+    /// returned is d's own (so −0 and +0 come out as the scalar loop would).
+    /// </summary>
+    internal static ScanMin FirstMinimum(double* d, int n, double* blockMin, int blocks)
+    {
+        double min = double.PositiveInfinity;
+        for (int b = 0; b < blocks; b++)
+            min = Math.Min(min, blockMin[b]);
+        if (!(min < double.PositiveInfinity))
+            return ScanMin.None;
+        int first = 0;
+        while (!(blockMin[first] == min))
+            first++;
+        int j = first * Block;
+        while (!(d[j] == min))
+            j++;
+        return new ScanMin(d[j], j);
     }
 
     /// <summary><see cref="MinTwo"/> over columns [from, n), adding to <paramref name="best"/>.</summary>

@@ -1,62 +1,69 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Sae.Matching;
 
 /// <summary>
 /// The <see cref="RowScan"/> loops with 256-bit vectors: 8 columns per step (one float load
-/// widened to two vectors of 4 doubles); per-lane running minima keep the first column of each
-/// lane, and the lane merge picks the lowest column among equal values, as the scalar loop does.
+/// widened to two vectors of 4 doubles). The row is read from memory once per scan, so the loops
+/// prefetch it <see cref="RowScan.PrefetchAhead"/> floats ahead; they are bound by memory, not
+/// arithmetic, at n ≥ 4096.
 /// </summary>
 internal static unsafe class RowScan256
 {
     private const int Step = 8;
 
-    /// <summary>See <see cref="RowScan.Relax"/>.</summary>
-    public static ScanMin Relax(float* s, double* vScan, double* d, int* pred, int n, int row, double u)
+    /// <summary>See <see cref="RowScan.Relax"/>. The minimum is kept per block of <see cref="RowScan.Block"/>
+    /// columns (lane minima, no index tracking in the loop), then located by <see cref="RowScan.FirstMinimum"/>.</summary>
+    public static ScanMin Relax(float* s, double* wScan, double* d, int* pred, int n, int row, double u)
     {
         var uu = Vector256.Create(u);
         var rowV = Vector256.Create(row);
-        var best0 = Vector256.Create(double.PositiveInfinity);
-        var best1 = best0;
-        var arg0 = Vector256.Create(-1L);
-        var arg1 = arg0;
-        var col0 = Vector256.Create(0L, 1, 2, 3);
-        var col1 = col0 + Vector256.Create(4L);
-        var step = Vector256.Create((long)Step);
-        int j = 0;
-        for (; j <= n - Step; j += Step)
+        int blocks = (n + RowScan.Block - 1) / RowScan.Block;
+        double* blockMin = stackalloc double[Math.Max(blocks, 1)];
+        int vectorEnd = n - n % Step;
+        for (int b = 0; b < blocks; b++)
         {
-            var f = Vector256.Load(s + j);
-            var h0 = (-Vector256.WidenLower(f) - Vector256.Load(vScan + j)) - uu;
-            var h1 = (-Vector256.WidenUpper(f) - Vector256.Load(vScan + j + 4)) - uu;
-            var d0 = Vector256.Load(d + j);
-            var d1 = Vector256.Load(d + j + 4);
-            var lt0 = Vector256.LessThan(h0, d0);
-            var lt1 = Vector256.LessThan(h1, d1);
-            if ((lt0 | lt1) != Vector256<double>.Zero)
+            // no calls in here: a call would make the JIT spill the vector registers every step
+            int j = b * RowScan.Block, end = Math.Min(vectorEnd, j + RowScan.Block);
+            var m0 = Vector256.Create(double.PositiveInfinity);
+            var m1 = m0;
+            for (; j < end; j += Step)
             {
-                d0 = Vector256.ConditionalSelect(lt0, h0, d0);
-                d1 = Vector256.ConditionalSelect(lt1, h1, d1);
-                d0.Store(d + j);
-                d1.Store(d + j + 4);
-                var mask = Vector256.Narrow(lt0.AsInt64(), lt1.AsInt64());
-                Vector256.ConditionalSelect(mask, rowV, Vector256.Load(pred + j)).Store(pred + j);
+                if (Sse.IsSupported)
+                    Sse.Prefetch0(s + j + RowScan.PrefetchAhead);
+                var f = Vector256.Load(s + j);
+                var h0 = (Vector256.Load(wScan + j) - Vector256.WidenLower(f)) - uu;
+                var h1 = (Vector256.Load(wScan + j + 4) - Vector256.WidenUpper(f)) - uu;
+                var d0 = Vector256.Load(d + j);
+                var d1 = Vector256.Load(d + j + 4);
+                // two any-tests keep the masks in mask registers on the common path (nothing improves)
+                if (Vector256.LessThanAny(h0, d0) | Vector256.LessThanAny(h1, d1))
+                {
+                    var lt0 = Vector256.LessThan(h0, d0);
+                    var lt1 = Vector256.LessThan(h1, d1);
+                    d0 = Vector256.ConditionalSelect(lt0, h0, d0);
+                    d1 = Vector256.ConditionalSelect(lt1, h1, d1);
+                    d0.Store(d + j);
+                    d1.Store(d + j + 4);
+                    var mask = Vector256.Narrow(lt0.AsInt64(), lt1.AsInt64());
+                    Vector256.ConditionalSelect(mask, rowV, Vector256.Load(pred + j)).Store(pred + j);
+                }
+                m0 = Vector256.MinNative(m0, d0);
+                m1 = Vector256.MinNative(m1, d1);
             }
-            var b0 = Vector256.LessThan(d0, best0);
-            var b1 = Vector256.LessThan(d1, best1);
-            best0 = Vector256.ConditionalSelect(b0, d0, best0);
-            best1 = Vector256.ConditionalSelect(b1, d1, best1);
-            arg0 = Vector256.ConditionalSelect(b0.AsInt64(), col0, arg0);
-            arg1 = Vector256.ConditionalSelect(b1.AsInt64(), col1, arg1);
-            col0 += step;
-            col1 += step;
+            blockMin[b] = MinLane(Vector256.MinNative(m0, m1));
         }
-        var best = ScanMin.Better(Lanes(best0, arg0), Lanes(best1, arg1));
-        return RowScan.RelaxScalar(s, vScan, d, pred, j, n, row, u, best);
+        if (vectorEnd < n)
+        {
+            var tail = RowScan.RelaxScalar(s, wScan, d, pred, vectorEnd, n, row, u, ScanMin.None);
+            blockMin[blocks - 1] = Math.Min(blockMin[blocks - 1], tail.Value);
+        }
+        return RowScan.FirstMinimum(d, n, blockMin, blocks);
     }
 
-    /// <summary>See <see cref="RowScan.MinTwo"/>.</summary>
+    /// <summary>See <see cref="RowScan.MinTwo"/>: per lane the two smallest (value, column), merged at the end.</summary>
     public static TwoSmallest MinTwo(float* s, double* v, int n)
     {
         var inf = Vector256.Create(double.PositiveInfinity);
@@ -69,6 +76,8 @@ internal static unsafe class RowScan256
         int j = 0;
         for (; j <= n - Step; j += Step)
         {
+            if (Sse.IsSupported)
+                Sse.Prefetch0(s + j + RowScan.PrefetchAhead);
             var f = Vector256.Load(s + j);
             var h0 = -Vector256.WidenLower(f) - Vector256.Load(v + j);
             var h1 = -Vector256.WidenUpper(f) - Vector256.Load(v + j + 4);
@@ -98,10 +107,10 @@ internal static unsafe class RowScan256
             var c1 = -Vector256.WidenUpper(f);
             var v0 = Vector256.Load(v + j);
             var v1 = Vector256.Load(v + j + 4);
+            if (!(Vector256.LessThanAny(c0, v0) | Vector256.LessThanAny(c1, v1)))
+                continue;
             var lt0 = Vector256.LessThan(c0, v0);
             var lt1 = Vector256.LessThan(c1, v1);
-            if ((lt0 | lt1) == Vector256<double>.Zero)
-                continue;
             Vector256.ConditionalSelect(lt0, c0, v0).Store(v + j);
             Vector256.ConditionalSelect(lt1, c1, v1).Store(v + j + 4);
             var mask = Vector256.Narrow(lt0.AsInt64(), lt1.AsInt64());
@@ -129,12 +138,10 @@ internal static unsafe class RowScan256
             best.Offer(m[k], (int)i[k]);
     }
 
-    /// <summary>The best (value, column) over the lanes: smallest value, then lowest column.</summary>
-    private static ScanMin Lanes(Vector256<double> value, Vector256<long> column)
+    /// <summary>The smallest lane (any −0/+0 choice is fine: the caller only compares it with ==).</summary>
+    private static double MinLane(Vector256<double> m)
     {
-        var best = ScanMin.None;
-        for (int k = 0; k < Vector256<double>.Count; k++)
-            best = ScanMin.Better(best, new ScanMin(value[k], (int)column[k]));
-        return best;
+        var q = Vector128.MinNative(m.GetLower(), m.GetUpper());
+        return Math.Min(q[0], q[1]);
     }
 }

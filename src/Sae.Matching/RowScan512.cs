@@ -1,62 +1,69 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Sae.Matching;
 
 /// <summary>
 /// The <see cref="RowScan"/> loops with 512-bit vectors: 16 columns per step (one float load
-/// widened to two vectors of 8 doubles); per-lane running minima keep the first column of each
-/// lane, and the lane merge picks the lowest column among equal values, as the scalar loop does.
+/// widened to two vectors of 8 doubles). The row is read from memory once per scan, so the loops
+/// prefetch it <see cref="RowScan.PrefetchAhead"/> floats ahead; they are bound by memory, not
+/// arithmetic, at n ≥ 4096.
 /// </summary>
 internal static unsafe class RowScan512
 {
     private const int Step = 16;
 
-    /// <summary>See <see cref="RowScan.Relax"/>.</summary>
-    public static ScanMin Relax(float* s, double* vScan, double* d, int* pred, int n, int row, double u)
+    /// <summary>See <see cref="RowScan.Relax"/>. The minimum is kept per block of <see cref="RowScan.Block"/>
+    /// columns (lane minima, no index tracking in the loop), then located by <see cref="RowScan.FirstMinimum"/>.</summary>
+    public static ScanMin Relax(float* s, double* wScan, double* d, int* pred, int n, int row, double u)
     {
         var uu = Vector512.Create(u);
         var rowV = Vector512.Create(row);
-        var best0 = Vector512.Create(double.PositiveInfinity);
-        var best1 = best0;
-        var arg0 = Vector512.Create(-1L);
-        var arg1 = arg0;
-        var col0 = Vector512.Create(0L, 1, 2, 3, 4, 5, 6, 7);
-        var col1 = col0 + Vector512.Create(8L);
-        var step = Vector512.Create((long)Step);
-        int j = 0;
-        for (; j <= n - Step; j += Step)
+        int blocks = (n + RowScan.Block - 1) / RowScan.Block;
+        double* blockMin = stackalloc double[Math.Max(blocks, 1)];
+        int vectorEnd = n - n % Step;
+        for (int b = 0; b < blocks; b++)
         {
-            var f = Vector512.Load(s + j);
-            var h0 = (-Vector512.WidenLower(f) - Vector512.Load(vScan + j)) - uu;
-            var h1 = (-Vector512.WidenUpper(f) - Vector512.Load(vScan + j + 8)) - uu;
-            var d0 = Vector512.Load(d + j);
-            var d1 = Vector512.Load(d + j + 8);
-            var lt0 = Vector512.LessThan(h0, d0);
-            var lt1 = Vector512.LessThan(h1, d1);
-            if ((lt0 | lt1) != Vector512<double>.Zero)
+            // no calls in here: a call would make the JIT spill the vector registers every step
+            int j = b * RowScan.Block, end = Math.Min(vectorEnd, j + RowScan.Block);
+            var m0 = Vector512.Create(double.PositiveInfinity);
+            var m1 = m0;
+            for (; j < end; j += Step)
             {
-                d0 = Vector512.ConditionalSelect(lt0, h0, d0);
-                d1 = Vector512.ConditionalSelect(lt1, h1, d1);
-                d0.Store(d + j);
-                d1.Store(d + j + 8);
-                var mask = Vector512.Narrow(lt0.AsInt64(), lt1.AsInt64());
-                Vector512.ConditionalSelect(mask, rowV, Vector512.Load(pred + j)).Store(pred + j);
+                if (Sse.IsSupported)
+                    Sse.Prefetch0(s + j + RowScan.PrefetchAhead);
+                var f = Vector512.Load(s + j);
+                var h0 = (Vector512.Load(wScan + j) - Vector512.WidenLower(f)) - uu;
+                var h1 = (Vector512.Load(wScan + j + 8) - Vector512.WidenUpper(f)) - uu;
+                var d0 = Vector512.Load(d + j);
+                var d1 = Vector512.Load(d + j + 8);
+                // two any-tests keep the masks in mask registers on the common path (nothing improves)
+                if (Vector512.LessThanAny(h0, d0) | Vector512.LessThanAny(h1, d1))
+                {
+                    var lt0 = Vector512.LessThan(h0, d0);
+                    var lt1 = Vector512.LessThan(h1, d1);
+                    d0 = Vector512.ConditionalSelect(lt0, h0, d0);
+                    d1 = Vector512.ConditionalSelect(lt1, h1, d1);
+                    d0.Store(d + j);
+                    d1.Store(d + j + 8);
+                    var mask = Vector512.Narrow(lt0.AsInt64(), lt1.AsInt64());
+                    Vector512.ConditionalSelect(mask, rowV, Vector512.Load(pred + j)).Store(pred + j);
+                }
+                m0 = Vector512.MinNative(m0, d0);
+                m1 = Vector512.MinNative(m1, d1);
             }
-            var b0 = Vector512.LessThan(d0, best0);
-            var b1 = Vector512.LessThan(d1, best1);
-            best0 = Vector512.ConditionalSelect(b0, d0, best0);
-            best1 = Vector512.ConditionalSelect(b1, d1, best1);
-            arg0 = Vector512.ConditionalSelect(b0.AsInt64(), col0, arg0);
-            arg1 = Vector512.ConditionalSelect(b1.AsInt64(), col1, arg1);
-            col0 += step;
-            col1 += step;
+            blockMin[b] = MinLane(Vector512.MinNative(m0, m1));
         }
-        var best = ScanMin.Better(Lanes(best0, arg0), Lanes(best1, arg1));
-        return RowScan.RelaxScalar(s, vScan, d, pred, j, n, row, u, best);
+        if (vectorEnd < n)
+        {
+            var tail = RowScan.RelaxScalar(s, wScan, d, pred, vectorEnd, n, row, u, ScanMin.None);
+            blockMin[blocks - 1] = Math.Min(blockMin[blocks - 1], tail.Value);
+        }
+        return RowScan.FirstMinimum(d, n, blockMin, blocks);
     }
 
-    /// <summary>See <see cref="RowScan.MinTwo"/>.</summary>
+    /// <summary>See <see cref="RowScan.MinTwo"/>: per lane the two smallest (value, column), merged at the end.</summary>
     public static TwoSmallest MinTwo(float* s, double* v, int n)
     {
         var inf = Vector512.Create(double.PositiveInfinity);
@@ -69,6 +76,8 @@ internal static unsafe class RowScan512
         int j = 0;
         for (; j <= n - Step; j += Step)
         {
+            if (Sse.IsSupported)
+                Sse.Prefetch0(s + j + RowScan.PrefetchAhead);
             var f = Vector512.Load(s + j);
             var h0 = -Vector512.WidenLower(f) - Vector512.Load(v + j);
             var h1 = -Vector512.WidenUpper(f) - Vector512.Load(v + j + 8);
@@ -98,10 +107,10 @@ internal static unsafe class RowScan512
             var c1 = -Vector512.WidenUpper(f);
             var v0 = Vector512.Load(v + j);
             var v1 = Vector512.Load(v + j + 8);
+            if (!(Vector512.LessThanAny(c0, v0) | Vector512.LessThanAny(c1, v1)))
+                continue;
             var lt0 = Vector512.LessThan(c0, v0);
             var lt1 = Vector512.LessThan(c1, v1);
-            if ((lt0 | lt1) == Vector512<double>.Zero)
-                continue;
             Vector512.ConditionalSelect(lt0, c0, v0).Store(v + j);
             Vector512.ConditionalSelect(lt1, c1, v1).Store(v + j + 8);
             var mask = Vector512.Narrow(lt0.AsInt64(), lt1.AsInt64());
@@ -129,12 +138,11 @@ internal static unsafe class RowScan512
             best.Offer(m[k], (int)i[k]);
     }
 
-    /// <summary>The best (value, column) over the lanes: smallest value, then lowest column.</summary>
-    private static ScanMin Lanes(Vector512<double> value, Vector512<long> column)
+    /// <summary>The smallest lane (any −0/+0 choice is fine: the caller only compares it with ==).</summary>
+    private static double MinLane(Vector512<double> m)
     {
-        var best = ScanMin.None;
-        for (int k = 0; k < Vector512<double>.Count; k++)
-            best = ScanMin.Better(best, new ScanMin(value[k], (int)column[k]));
-        return best;
+        var h = Vector256.MinNative(m.GetLower(), m.GetUpper());
+        var q = Vector128.MinNative(h.GetLower(), h.GetUpper());
+        return Math.Min(q[0], q[1]);
     }
 }

@@ -17,7 +17,7 @@ public unsafe class RowScanTests
             d[j] = rng.Next(5) * 0.25 - 0.5;
             pred[j] = -7;
             if (rng.Next(4) == 0)
-                (v[j], d[j]) = (double.NegativeInfinity, double.PositiveInfinity); // settled column
+                (v[j], d[j]) = (double.PositiveInfinity, double.PositiveInfinity); // settled column (wScan = +∞)
         }
         return (s, v, d, pred);
     }
@@ -50,7 +50,7 @@ public unsafe class RowScanTests
         {
             var (s, v, _, _) = Inputs(n, n + 500);
             for (int j = 0; j < n; j++)
-                v[j] = double.IsFinite(v[j]) ? v[j] : 0.5;
+                v[j] = double.IsFinite(v[j]) ? v[j] : 0.5; // MinTwo reads finite duals
             var want = TwoSmallest.Empty;
             TwoSmallest got;
             fixed (float* ps = s)
