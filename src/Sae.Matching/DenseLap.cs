@@ -5,6 +5,8 @@ namespace Sae.Matching;
 /// is initialised by <see cref="LapInitialisation"/>; a rectangular one starts with all duals 0,
 /// which keeps the duals of unassigned columns at 0 as rectangular optimality needs. Every free row
 /// left is then assigned by <see cref="ShortestAugmentingPath"/>, in the order the initialisation left them.
+/// Both phases read the matrix through <see cref="BlockBounds"/> (rows·cols/16 floats), which lets a
+/// row scan skip the blocks of columns that provably cannot matter.
 /// </summary>
 internal static unsafe class DenseLap
 {
@@ -16,17 +18,20 @@ internal static unsafe class DenseLap
         var report = new AssignmentProgress(progress, rows);
         int[] free;
         int freeCount;
+        BlockBounds bounds;
         if (rows == cols && rows >= 2)
         {
-            free = LapInitialisation.Run(state, report, cancel, out freeCount);
+            bounds = new BlockBounds(rows, cols);
+            free = LapInitialisation.Run(state, bounds, report, cancel, out freeCount);
         }
         else
         {
+            bounds = BlockBounds.Build(state, cancel);
             free = Enumerable.Range(0, rows).ToArray();
             freeCount = rows;
         }
         report.Report(rows - freeCount);
-        var search = new ShortestAugmentingPath(state);
+        var search = new ShortestAugmentingPath(state, bounds);
         for (int k = 0; k < freeCount; k++)
         {
             cancel.ThrowIfCancellationRequested();

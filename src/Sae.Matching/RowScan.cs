@@ -3,49 +3,164 @@ using System.Runtime.Intrinsics;
 namespace Sae.Matching;
 
 /// <summary>
-/// The row scans of the assignment solver over one similarity row s[0..n) (float), with the cost of
-/// a pair taken as c = −s in double. Dispatches to the widest accelerated width (512 → 256 → scalar);
-/// every width performs the same double operations in the same order and breaks ties towards the
-/// lowest column, so the results are bit-identical whichever width ran. The scalar loops here are
-/// the definition.
+/// The row kernels of the assignment solver over one similarity row s[0..n) (float), the cost of a
+/// pair being c = −s in double, columns grouped in blocks of <see cref="BlockBounds.Width"/>.
+/// Dispatches to the widest accelerated width (512 → 256 → scalar); every width performs the same
+/// double operations in the same order, so results are bit-identical whichever width ran. The
+/// scalar loops here are the definition.
 /// </summary>
 internal static unsafe class RowScan
 {
-    /// <summary>Columns per block of the vector <see cref="Relax"/>, which keeps one minimum per block.</summary>
-    public const int Block = 256;
+    private const int W = BlockBounds.Width;
 
-    /// <summary>
-    /// How far ahead (in floats, 4 KiB) the vector loops prefetch the row they scan: rows are visited
-    /// in data-dependent order, so the hardware prefetcher (which stops at page boundaries) alone
-    /// leaves the scan waiting on memory. Measured at n = 8192: −35% time in the augmentation phase.
-    /// </summary>
-    public const int PrefetchAhead = 1024;
-
-    /// <summary>
-    /// Dijkstra relaxation of row <paramref name="row"/>: for every column h = (wScan[j] − s[j]) − u,
-    /// where wScan = −v (so h = c[row, j] − v[j] − u, the negation folded into the stored duals);
-    /// where h &lt; d[j]: d[j] = h, pred[j] = row. Returns the smallest d[j] after the update (lowest j
-    /// among equals). Settled columns carry wScan = +∞ and d = +∞, so they are never updated or returned.
-    /// </summary>
-    public static ScanMin Relax(float* s, double* wScan, double* d, int* pred, int n, int row, double u)
+    /// <summary>blockMax[b] = max of the row's block b; returns max |s| over the row.</summary>
+    public static float BlockMax(float* s, int n, float* blockMax)
     {
         if (Vector512.IsHardwareAccelerated)
-            return RowScan512.Relax(s, wScan, d, pred, n, row, u);
+            return RowScan512.BlockMax(s, n, blockMax);
         if (Vector256.IsHardwareAccelerated)
-            return RowScan256.Relax(s, wScan, d, pred, n, row, u);
-        return RelaxScalar(s, wScan, d, pred, 0, n, row, u, ScanMin.None);
+            return RowScan256.BlockMax(s, n, blockMax);
+        return BlockMaxScalar(s, n, blockMax, 0);
     }
 
-    /// <summary>The two smallest reduced costs h = −s[j] − v[j] of a row (lexicographic by value, column).</summary>
-    public static TwoSmallest MinTwo(float* s, double* v, int n)
+    /// <summary>
+    /// The blocks a Dijkstra scan of this row must read: those where ((e[b] − max[b]) − u) &gt; margin
+    /// fails, e[b] being min (w[j] − d[j]) over the block's unsettled columns. Writes them ascending
+    /// to <paramref name="needed"/>, returns how many, and prefetches their lines of s.
+    /// </summary>
+    public static int NeededBlocks(float* s, float* blockMax, double* e, int blocks, double u, double margin, int* needed)
     {
         if (Vector512.IsHardwareAccelerated)
-            return RowScan512.MinTwo(s, v, n);
+            return RowScan512.NeededBlocks(s, blockMax, e, blocks, u, margin, needed);
         if (Vector256.IsHardwareAccelerated)
-            return RowScan256.MinTwo(s, v, n);
-        var best = TwoSmallest.Empty;
-        MinTwoScalar(s, v, 0, n, ref best);
-        return best;
+            return RowScan256.NeededBlocks(s, blockMax, e, blocks, u, margin, needed);
+        return NeededBlocksScalar(blockMax, e, 0, blocks, u, margin, needed, 0);
+    }
+
+    /// <summary>
+    /// Dijkstra relaxation of block b of row <paramref name="row"/>: per column h = (w[j] − s[j]) − u
+    /// (w = −v, so h = c − v − u); where h &lt; d[j]: d[j] = h, pred[j] = row. Settled columns carry
+    /// w = d = +∞ and never change. Returns the block's new summary (see <see cref="Summary"/>).
+    /// </summary>
+    public static BlockSummary RelaxBlock(float* s, double* w, double* d, int* pred, int n, int b, int row, double u)
+    {
+        if (b * W + W <= n)
+        {
+            if (Vector512.IsHardwareAccelerated)
+                return RowScan512.RelaxBlock(s, w, d, pred, b * W, row, u);
+            if (Vector256.IsHardwareAccelerated)
+                return RowScan256.RelaxBlock(s, w, d, pred, b * W, row, u);
+        }
+        return RelaxBlockScalar(s, w, d, pred, n, b, row, u);
+    }
+
+    internal static BlockSummary RelaxBlockScalar(float* s, double* w, double* d, int* pred, int n, int b, int row, double u)
+    {
+        for (int j = b * W; j < Math.Min(n, b * W + W); j++)
+        {
+            double h = (w[j] - s[j]) - u;
+            if (h < d[j])
+                (d[j], pred[j]) = (h, row);
+        }
+        return Summary(w, d, n, b);
+    }
+
+    /// <summary>Block b's e = min (w[j] − d[j]) over unsettled columns (w &lt; +∞; +∞ if none) and min d.</summary>
+    public static BlockSummary Summary(double* w, double* d, int n, int b)
+    {
+        double e = double.PositiveInfinity, dMin = double.PositiveInfinity;
+        for (int j = b * W; j < Math.Min(n, b * W + W); j++)
+        {
+            if (w[j] < double.PositiveInfinity)
+                e = Math.Min(e, w[j] - d[j]);
+            dMin = Math.Min(dMin, d[j]);
+        }
+        return new BlockSummary(e, dMin);
+    }
+
+    /// <summary>lb[b] = (−max[b]) − maxV[b]: no reduced cost −s[j] − v[j] in block b is below it.</summary>
+    public static void BlockLowerBounds(float* blockMax, double* maxV, int blocks, double* lb)
+    {
+        if (Vector512.IsHardwareAccelerated)
+            RowScan512.BlockLowerBounds(blockMax, maxV, blocks, lb);
+        else if (Vector256.IsHardwareAccelerated)
+            RowScan256.BlockLowerBounds(blockMax, maxV, blocks, lb);
+        else
+            BlockLowerBoundsScalar(blockMax, maxV, 0, blocks, lb);
+    }
+
+    /// <summary>Offers block b's reduced costs −s[j] − v[j] to <paramref name="best"/> (vector widths offer only those
+    /// not above best.Second, which cannot change the result).</summary>
+    public static void OfferBlock(float* s, double* v, int n, int b, ref TwoSmallest best)
+    {
+        if (b * W + W <= n)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                RowScan512.OfferBlock(s, v, b * W, ref best);
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                RowScan256.OfferBlock(s, v, b * W, ref best);
+                return;
+            }
+        }
+        OfferBlockScalar(s, v, n, b, ref best);
+    }
+
+    internal static void OfferBlockScalar(float* s, double* v, int n, int b, ref TwoSmallest best)
+    {
+        for (int j = b * W; j < Math.Min(n, b * W + W); j++)
+            best.Offer(-(double)s[j] - v[j], j);
+    }
+
+    /// <summary>Offers every block b with lb[b] ≤ best.Second (re-read as it falls) — the blocks that can hold one of the two smallest.</summary>
+    public static void OfferBlocksBelow(float* s, double* v, int n, double* lb, int blocks, ref TwoSmallest best)
+    {
+        if (Vector512.IsHardwareAccelerated)
+            RowScan512.OfferBlocksBelow(s, v, n, lb, blocks, ref best);
+        else if (Vector256.IsHardwareAccelerated)
+            RowScan256.OfferBlocksBelow(s, v, n, lb, blocks, ref best);
+        else
+            OfferBlocksBelowScalar(s, v, n, lb, 0, blocks, ref best);
+    }
+
+    /// <summary>The first index of the smallest of x[0..count) (== comparison), or −1 when none is below +∞.</summary>
+    public static int FirstMinimum(double* x, int count)
+    {
+        double min;
+        if (Vector512.IsHardwareAccelerated)
+            min = RowScan512.Minimum(x, count);
+        else if (Vector256.IsHardwareAccelerated)
+            min = RowScan256.Minimum(x, count);
+        else
+            min = MinimumScalar(x, 0, count, double.PositiveInfinity);
+        if (!(min < double.PositiveInfinity))
+            return -1;
+        if (Vector512.IsHardwareAccelerated)
+            return RowScan512.IndexOf(x, count, min);
+        if (Vector256.IsHardwareAccelerated)
+            return RowScan256.IndexOf(x, count, min);
+        return IndexOfScalar(x, 0, min);
+    }
+
+    /// <summary>The first k ≥ from with x[k] == value (one must exist).</summary>
+    internal static int IndexOfScalar(double* x, int from, double value)
+    {
+        int k = from;
+        while (!(x[k] == value))
+            k++;
+        return k;
+    }
+
+    /// <summary>Prefetches <paramref name="bytes"/> bytes from <paramref name="p"/>, one cache line at a time (a hint; never faults).</summary>
+    public static void Prefetch(void* p, int bytes)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            return;
+        for (int k = 0; k < bytes; k += 64)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0((byte*)p + k);
     }
 
     /// <summary>Column minima of the cost, one row at a time: where −s[j] &lt; v[j]: v[j] = −s[j], argRow[j] = row.</summary>
@@ -59,69 +174,61 @@ internal static unsafe class RowScan
             ColumnMinScalar(s, v, argRow, 0, n, row);
     }
 
-    /// <summary><see cref="Relax"/> over columns [from, n), continuing the running minimum <paramref name="best"/>.</summary>
-    internal static ScanMin RelaxScalar(float* s, double* wScan, double* d, int* pred, int from, int n, int row, double u, ScanMin best)
+    internal static float BlockMaxScalar(float* s, int n, float* blockMax, int fromBlock)
     {
-        double bestValue = best.Value;
-        int bestColumn = best.Column;
-        for (int j = from; j < n; j++)
+        float maxAbs = 0;
+        for (int b = fromBlock; b * W < n; b++)
         {
-            double h = (wScan[j] - s[j]) - u;
-            double dj = d[j];
-            if (h < dj)
+            float m = float.NegativeInfinity;
+            for (int j = b * W; j < Math.Min(n, b * W + W); j++)
             {
-                dj = h;
-                d[j] = h;
-                pred[j] = row;
+                m = Math.Max(m, s[j]);
+                maxAbs = Math.Max(maxAbs, Math.Abs(s[j]));
             }
-            if (dj < bestValue)
-            {
-                bestValue = dj;
-                bestColumn = j;
-            }
+            blockMax[b] = m;
         }
-        return new ScanMin(bestValue, bestColumn);
+        return maxAbs;
     }
 
-    /// <summary>
-    /// The first column holding the smallest d, given the minimum of each block of <see cref="Block"/>
-    /// columns: the first block whose minimum is the overall one is searched for it. The value
-    /// returned is d's own (so −0 and +0 come out as the scalar loop would).
-    /// </summary>
-    internal static ScanMin FirstMinimum(double* d, int n, double* blockMin, int blocks)
+    internal static int NeededBlocksScalar(float* blockMax, double* e, int from, int blocks, double u, double margin, int* needed, int count)
     {
-        double min = double.PositiveInfinity;
-        for (int b = 0; b < blocks; b++)
-            min = Math.Min(min, blockMin[b]);
-        if (!(min < double.PositiveInfinity))
-            return ScanMin.None;
-        int first = 0;
-        while (!(blockMin[first] == min))
-            first++;
-        int j = first * Block;
-        while (!(d[j] == min))
-            j++;
-        return new ScanMin(d[j], j);
+        for (int b = from; b < blocks; b++)
+        {
+            if (!(((e[b] - blockMax[b]) - u) > margin))
+                needed[count++] = b;
+        }
+        return count;
     }
 
-    /// <summary><see cref="MinTwo"/> over columns [from, n), adding to <paramref name="best"/>.</summary>
-    internal static void MinTwoScalar(float* s, double* v, int from, int n, ref TwoSmallest best)
+    internal static void BlockLowerBoundsScalar(float* blockMax, double* maxV, int from, int blocks, double* lb)
     {
-        for (int j = from; j < n; j++)
-            best.Offer(-(double)s[j] - v[j], j);
+        for (int b = from; b < blocks; b++)
+            lb[b] = -(double)blockMax[b] - maxV[b];
     }
 
-    /// <summary><see cref="ColumnMin"/> over columns [from, n).</summary>
+    internal static void OfferBlocksBelowScalar(float* s, double* v, int n, double* lb, int from, int blocks, ref TwoSmallest best)
+    {
+        for (int b = from; b < blocks; b++)
+        {
+            if (lb[b] <= best.Second.Value)
+                OfferBlock(s, v, n, b, ref best);
+        }
+    }
+
+    internal static double MinimumScalar(double* x, int from, int count, double min)
+    {
+        for (int k = from; k < count; k++)
+            min = Math.Min(min, x[k]);
+        return min;
+    }
+
     internal static void ColumnMinScalar(float* s, double* v, int* argRow, int from, int n, int row)
     {
         for (int j = from; j < n; j++)
         {
             double c = -(double)s[j];
             if (c < v[j])
-            {
-                v[j] = c;
-                argRow[j] = row;
-            }
+                (v[j], argRow[j]) = (c, row);
         }
     }
 }

@@ -1,98 +1,163 @@
-using System.Runtime.CompilerServices;
+using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Sae.Matching;
 
 /// <summary>
-/// The <see cref="RowScan"/> loops with 256-bit vectors: 8 columns per step (one float load
-/// widened to two vectors of 4 doubles). The row is read from memory once per scan, so the loops
-/// prefetch it <see cref="RowScan.PrefetchAhead"/> floats ahead; they are bound by memory, not
-/// arithmetic, at n ≥ 4096.
+/// The <see cref="RowScan"/> kernels with 256-bit vectors: a block of 16 columns is two float
+/// vectors, each widened to two vectors of 4 doubles; per-block arrays are processed 8 blocks per step.
 /// </summary>
 internal static unsafe class RowScan256
 {
     private const int Step = 8;
+    private const int W = BlockBounds.Width;
 
-    /// <summary>See <see cref="RowScan.Relax"/>. The minimum is kept per block of <see cref="RowScan.Block"/>
-    /// columns (lane minima, no index tracking in the loop), then located by <see cref="RowScan.FirstMinimum"/>.</summary>
-    public static ScanMin Relax(float* s, double* wScan, double* d, int* pred, int n, int row, double u)
+    /// <summary>See <see cref="RowScan.BlockMax"/>.</summary>
+    public static float BlockMax(float* s, int n, float* blockMax)
     {
-        var uu = Vector256.Create(u);
-        var rowV = Vector256.Create(row);
-        int blocks = (n + RowScan.Block - 1) / RowScan.Block;
-        double* blockMin = stackalloc double[Math.Max(blocks, 1)];
-        int vectorEnd = n - n % Step;
-        for (int b = 0; b < blocks; b++)
+        var abs = Vector256<float>.Zero;
+        int b = 0;
+        for (; b * W + W <= n; b++)
         {
-            // no calls in here: a call would make the JIT spill the vector registers every step
-            int j = b * RowScan.Block, end = Math.Min(vectorEnd, j + RowScan.Block);
-            var m0 = Vector256.Create(double.PositiveInfinity);
-            var m1 = m0;
-            for (; j < end; j += Step)
+            var m = Vector256.Create(float.NegativeInfinity);
+            for (int j = b * W; j < b * W + W; j += Step)
             {
-                if (Sse.IsSupported)
-                    Sse.Prefetch0(s + j + RowScan.PrefetchAhead);
                 var f = Vector256.Load(s + j);
-                var h0 = (Vector256.Load(wScan + j) - Vector256.WidenLower(f)) - uu;
-                var h1 = (Vector256.Load(wScan + j + 4) - Vector256.WidenUpper(f)) - uu;
-                var d0 = Vector256.Load(d + j);
-                var d1 = Vector256.Load(d + j + 4);
-                // two any-tests keep the masks in mask registers on the common path (nothing improves)
-                if (Vector256.LessThanAny(h0, d0) | Vector256.LessThanAny(h1, d1))
-                {
-                    var lt0 = Vector256.LessThan(h0, d0);
-                    var lt1 = Vector256.LessThan(h1, d1);
-                    d0 = Vector256.ConditionalSelect(lt0, h0, d0);
-                    d1 = Vector256.ConditionalSelect(lt1, h1, d1);
-                    d0.Store(d + j);
-                    d1.Store(d + j + 4);
-                    var mask = Vector256.Narrow(lt0.AsInt64(), lt1.AsInt64());
-                    Vector256.ConditionalSelect(mask, rowV, Vector256.Load(pred + j)).Store(pred + j);
-                }
-                m0 = Vector256.MinNative(m0, d0);
-                m1 = Vector256.MinNative(m1, d1);
+                m = Vector256.MaxNative(m, f);
+                abs = Vector256.MaxNative(abs, Vector256.Abs(f));
             }
-            blockMin[b] = MinLane(Vector256.MinNative(m0, m1));
+            blockMax[b] = MaxLane(m);
         }
-        if (vectorEnd < n)
-        {
-            var tail = RowScan.RelaxScalar(s, wScan, d, pred, vectorEnd, n, row, u, ScanMin.None);
-            blockMin[blocks - 1] = Math.Min(blockMin[blocks - 1], tail.Value);
-        }
-        return RowScan.FirstMinimum(d, n, blockMin, blocks);
+        return Math.Max(MaxLane(abs), RowScan.BlockMaxScalar(s, n, blockMax, b));
     }
 
-    /// <summary>See <see cref="RowScan.MinTwo"/>: per lane the two smallest (value, column), merged at the end.</summary>
-    public static TwoSmallest MinTwo(float* s, double* v, int n)
+    /// <summary>See <see cref="RowScan.NeededBlocks"/>.</summary>
+    public static int NeededBlocks(float* s, float* blockMax, double* e, int blocks, double u, double margin, int* needed)
     {
-        var inf = Vector256.Create(double.PositiveInfinity);
-        var none = Vector256.Create(-1L);
-        var (m10, m11, m20, m21) = (inf, inf, inf, inf);
-        var (i10, i11, i20, i21) = (none, none, none, none);
-        var col0 = Vector256.Create(0L, 1, 2, 3);
-        var col1 = col0 + Vector256.Create(4L);
-        var step = Vector256.Create((long)Step);
-        int j = 0;
-        for (; j <= n - Step; j += Step)
+        var uu = Vector256.Create(u);
+        var mm = Vector256.Create(margin);
+        int count = 0, b = 0;
+        for (; b <= blocks - Step; b += Step)
         {
-            if (Sse.IsSupported)
-                Sse.Prefetch0(s + j + RowScan.PrefetchAhead);
+            var m = Vector256.Load(blockMax + b);
+            var ok0 = Vector256.GreaterThan((Vector256.Load(e + b) - Vector256.WidenLower(m)) - uu, mm);
+            var ok1 = Vector256.GreaterThan((Vector256.Load(e + b + 4) - Vector256.WidenUpper(m)) - uu, mm);
+            uint need = ~(uint)(ok0.ExtractMostSignificantBits() | (ok1.ExtractMostSignificantBits() << 4)) & 0xFF;
+            while (need != 0)
+            {
+                int k = b + BitOperations.TrailingZeroCount(need);
+                if (Sse.IsSupported)
+                    Sse.Prefetch0(s + (long)k * W);
+                needed[count++] = k;
+                need &= need - 1;
+            }
+        }
+        return RowScan.NeededBlocksScalar(blockMax, e, b, blocks, u, margin, needed, count);
+    }
+
+    /// <summary>See <see cref="RowScan.RelaxBlock"/>, for the full block starting at column j0.</summary>
+    public static BlockSummary RelaxBlock(float* s, double* w, double* d, int* pred, int j0, int row, double u)
+    {
+        var uu = Vector256.Create(u);
+        var inf = Vector256.Create(double.PositiveInfinity);
+        var (e, dMin) = (inf, inf);
+        for (int j = j0; j < j0 + W; j += Step)
+        {
             var f = Vector256.Load(s + j);
+            var w0 = Vector256.Load(w + j);
+            var w1 = Vector256.Load(w + j + 4);
+            var h0 = (w0 - Vector256.WidenLower(f)) - uu;
+            var h1 = (w1 - Vector256.WidenUpper(f)) - uu;
+            var d0 = Vector256.Load(d + j);
+            var d1 = Vector256.Load(d + j + 4);
+            var lt0 = Vector256.LessThan(h0, d0);
+            var lt1 = Vector256.LessThan(h1, d1);
+            d0 = Vector256.ConditionalSelect(lt0, h0, d0);
+            d1 = Vector256.ConditionalSelect(lt1, h1, d1);
+            d0.Store(d + j);
+            d1.Store(d + j + 4);
+            var mask = Vector256.Narrow(lt0.AsInt64(), lt1.AsInt64());
+            Vector256.ConditionalSelect(mask, Vector256.Create(row), Vector256.Load(pred + j)).Store(pred + j);
+            // settled columns (w = +∞) stay out of e: +∞ − +∞ would be NaN
+            e = Vector256.MinNative(e, Vector256.ConditionalSelect(Vector256.Equals(w0, inf), inf, w0 - d0));
+            e = Vector256.MinNative(e, Vector256.ConditionalSelect(Vector256.Equals(w1, inf), inf, w1 - d1));
+            dMin = Vector256.MinNative(dMin, Vector256.MinNative(d0, d1));
+        }
+        return new BlockSummary(MinLane(e), MinLane(dMin));
+    }
+
+    /// <summary>See <see cref="RowScan.BlockLowerBounds"/>.</summary>
+    public static void BlockLowerBounds(float* blockMax, double* maxV, int blocks, double* lb)
+    {
+        int b = 0;
+        for (; b <= blocks - Step; b += Step)
+        {
+            var m = Vector256.Load(blockMax + b);
+            (-Vector256.WidenLower(m) - Vector256.Load(maxV + b)).Store(lb + b);
+            (-Vector256.WidenUpper(m) - Vector256.Load(maxV + b + 4)).Store(lb + b + 4);
+        }
+        RowScan.BlockLowerBoundsScalar(blockMax, maxV, b, blocks, lb);
+    }
+
+    /// <summary>See <see cref="RowScan.OfferBlock"/>, for the full block starting at column j0.</summary>
+    public static void OfferBlock(float* s, double* v, int j0, ref TwoSmallest best)
+    {
+        for (int j = j0; j < j0 + W; j += Step)
+        {
+            var f = Vector256.Load(s + j);
+            var t = Vector256.Create(best.Second.Value);
             var h0 = -Vector256.WidenLower(f) - Vector256.Load(v + j);
             var h1 = -Vector256.WidenUpper(f) - Vector256.Load(v + j + 4);
-            Insert(h0, col0, ref m10, ref i10, ref m20, ref i20);
-            Insert(h1, col1, ref m11, ref i11, ref m21, ref i21);
-            col0 += step;
-            col1 += step;
+            uint candidates = (uint)(Vector256.LessThanOrEqual(h0, t).ExtractMostSignificantBits()
+                | (Vector256.LessThanOrEqual(h1, t).ExtractMostSignificantBits() << 4));
+            while (candidates != 0)
+            {
+                int k = j + BitOperations.TrailingZeroCount(candidates);
+                best.Offer(-(double)s[k] - v[k], k);
+                candidates &= candidates - 1;
+            }
         }
-        var best = TwoSmallest.Empty;
-        Offer(ref best, m10, i10);
-        Offer(ref best, m11, i11);
-        Offer(ref best, m20, i20);
-        Offer(ref best, m21, i21);
-        RowScan.MinTwoScalar(s, v, j, n, ref best);
-        return best;
+    }
+
+    /// <summary>See <see cref="RowScan.OfferBlocksBelow"/>: 4 bounds per test.</summary>
+    public static void OfferBlocksBelow(float* s, double* v, int n, double* lb, int blocks, ref TwoSmallest best)
+    {
+        int b = 0;
+        for (; b <= blocks - 4; b += 4)
+        {
+            uint below = (uint)Vector256.LessThanOrEqual(Vector256.Load(lb + b), Vector256.Create(best.Second.Value)).ExtractMostSignificantBits();
+            while (below != 0)
+            {
+                RowScan.OfferBlock(s, v, n, b + BitOperations.TrailingZeroCount(below), ref best);
+                below &= below - 1;
+            }
+        }
+        RowScan.OfferBlocksBelowScalar(s, v, n, lb, b, blocks, ref best);
+    }
+
+    /// <summary>The smallest of x[0..count) (+∞ when empty).</summary>
+    public static double Minimum(double* x, int count)
+    {
+        var m = Vector256.Create(double.PositiveInfinity);
+        int k = 0;
+        for (; k <= count - 4; k += 4)
+            m = Vector256.MinNative(m, Vector256.Load(x + k));
+        return RowScan.MinimumScalar(x, k, count, MinLane(m));
+    }
+
+    /// <summary>The first k with x[k] == value, 4 at a time (one must exist in x[0..count)).</summary>
+    public static int IndexOf(double* x, int count, double value)
+    {
+        var target = Vector256.Create(value);
+        int k = 0;
+        for (; k <= count - 4; k += 4)
+        {
+            uint hit = (uint)Vector256.Equals(Vector256.Load(x + k), target).ExtractMostSignificantBits();
+            if (hit != 0)
+                return k + BitOperations.TrailingZeroCount(hit);
+        }
+        return RowScan.IndexOfScalar(x, k, value);
     }
 
     /// <summary>See <see cref="RowScan.ColumnMin"/>.</summary>
@@ -119,29 +184,16 @@ internal static unsafe class RowScan256
         RowScan.ColumnMinScalar(s, v, argRow, j, n, row);
     }
 
-    /// <summary>Per lane, inserts (h, col) into the sorted pair (m1, i1) ≤ (m2, i2); columns grow per lane, so strict &lt; keeps the first.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Insert(Vector256<double> h, Vector256<long> col,
-        ref Vector256<double> m1, ref Vector256<long> i1, ref Vector256<double> m2, ref Vector256<long> i2)
-    {
-        var lt1 = Vector256.LessThan(h, m1);
-        var lt2 = Vector256.LessThan(h, m2);
-        m2 = Vector256.ConditionalSelect(lt1, m1, Vector256.ConditionalSelect(lt2, h, m2));
-        i2 = Vector256.ConditionalSelect(lt1.AsInt64(), i1, Vector256.ConditionalSelect(lt2.AsInt64(), col, i2));
-        m1 = Vector256.ConditionalSelect(lt1, h, m1);
-        i1 = Vector256.ConditionalSelect(lt1.AsInt64(), col, i1);
-    }
-
-    private static void Offer(ref TwoSmallest best, Vector256<double> m, Vector256<long> i)
-    {
-        for (int k = 0; k < Vector256<double>.Count; k++)
-            best.Offer(m[k], (int)i[k]);
-    }
-
-    /// <summary>The smallest lane (any −0/+0 choice is fine: the caller only compares it with ==).</summary>
+    /// <summary>The smallest lane (which of −0/+0 is irrelevant: callers compare with ==).</summary>
     private static double MinLane(Vector256<double> m)
     {
         var q = Vector128.MinNative(m.GetLower(), m.GetUpper());
         return Math.Min(q[0], q[1]);
+    }
+
+    private static float MaxLane(Vector256<float> m)
+    {
+        var q = Vector128.MaxNative(m.GetLower(), m.GetUpper());
+        return Math.Max(Math.Max(q[0], q[1]), Math.Max(q[2], q[3]));
     }
 }
