@@ -86,7 +86,7 @@ public class LinearAssignmentContractTests
     }
 
     [Fact]
-    public void SolveDense_AllEqual_PicksTheIdentity()
+    public void SolveDense_AllEqual_ValidWithTheConstantTotal()
     {
         var a = LinearAssignment.SolveDense(Matrices.Constant(5, 5, 0.5f), 5, 5);
         Assert.Equal(5, a.RowToColumn.Distinct().Count());

@@ -65,6 +65,8 @@ public class LinearAssignmentOptimalityTests
         { "identity", 60, 140 },
         { "identity", 140, 60 },
         { "huge-range", 100, 100 },
+        { "tiny-range", 300, 300 },
+        { "tiny-range", 120, 250 },
         { "binary", 150, 150 },
     };
 
@@ -91,6 +93,17 @@ public class LinearAssignmentOptimalityTests
             var s = seed % 3 == 0 ? Matrices.Integers(rows, cols, seed, 5) : Matrices.Uniform(rows, cols, seed);
             Check.Optimal(LinearAssignment.SolveDense(s, rows, cols), LinearAssignmentReference.Solve(s, rows, cols).Total, s, rows, cols);
         }
+    }
+
+    [Theory]
+    [InlineData(500, 500)]
+    [InlineData(400, 700)]
+    [InlineData(700, 400)]
+    public void SolveDense_LargerCosines_MatchesReferenceTotal(int rows, int cols)
+    {
+        // large enough that most blocks of 16 columns are skipped by their bounds
+        var s = Matrices.Cosines(rows, cols, 64, rows + cols);
+        Check.Optimal(LinearAssignment.SolveDense(s, rows, cols), LinearAssignmentReference.Solve(s, rows, cols).Total, s, rows, cols);
     }
 
     [Fact]
@@ -125,6 +138,7 @@ public class LinearAssignmentOptimalityTests
         "planted-weak" => Matrices.Planted(rows, seed, 0.05f, 1f),
         "identity" => Matrices.IdentityLike(rows, cols, seed),
         "huge-range" => Matrices.Uniform(rows, cols, seed, -1e6f, 1e6f),
+        "tiny-range" => Matrices.Uniform(rows, cols, seed, 0f, 1e-5f),
         "binary" => Matrices.Integers(rows, cols, seed, 2),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown matrix kind"),
     };
