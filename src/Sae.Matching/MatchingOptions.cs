@@ -49,7 +49,7 @@ public sealed record MatchingOptions
     /// <summary>
     /// The solver the product uses: the one place to swap in a faster exact solver.
     /// </summary>
-    public static IAssignmentSolver DefaultSolver() => new HungarianSolver();
+    public static IAssignmentSolver DefaultSolver() => new JonkerVolgenantSolver();
 
     /// <summary>Bytes of one dense float32 similarity matrix [rowsA, rowsB] (the encoder and decoder matrices reuse one buffer).</summary>
     public static long DenseBytes(int rowsA, int rowsB) => sizeof(float) * (long)rowsA * rowsB;

@@ -47,9 +47,29 @@ public class BenchCommandTests
         Assert.False(doc.RootElement.TryGetProperty("gemm", out _));
     }
 
+    [Fact]
+    public void Bench_Lsa_ReportsSolveTimeAndRecoveredPairs()
+    {
+        var r = SaeProcess.Run("bench", "--only", "lsa", "--lsa-sizes", "64,100", "--budget", "0.05");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var rows = doc.RootElement.GetProperty("lsa").EnumerateArray().ToArray();
+        Assert.Equal(new[] { 64, 100 }, rows.Select(e => e.GetProperty("n").GetInt32()));
+        Assert.All(rows, e =>
+        {
+            Assert.Equal("lsa_dense", e.GetProperty("kernel").GetString());
+            Assert.Equal(768, e.GetProperty("d").GetInt32());
+            Assert.True(e.GetProperty("seconds").GetDouble() >= 0);
+            // a planted copy (cosine ≈ 0.89) beats every random pair (|cosine| ≲ 0.2 at d = 768)
+            Assert.Equal(e.GetProperty("n").GetInt32() / 2, e.GetProperty("planted_recovered").GetInt32());
+        });
+        Assert.False(doc.RootElement.TryGetProperty("sae_kernels", out _));
+    }
+
     [Theory]
     [InlineData("--lsa", "600,64,1.5,8", "--lsa must be N,D,P,M[,MC]")]
     [InlineData("--memory", "0", "--memory must be a positive number of GiB")]
+    [InlineData("--lsa-sizes", "64,0", "--lsa-sizes must be positive integers")]
     [InlineData("--sae", "64,300,40", "--sae must be four positive integers")]
     [InlineData("--sae", "64,30,40,31", "K must be between 1 and N = 30")]
     [InlineData("--threads", "0", "--threads must be at least 1")]

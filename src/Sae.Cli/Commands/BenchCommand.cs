@@ -10,9 +10,9 @@ namespace Sae.Cli.Commands;
 /// <summary><c>sae bench</c>: throughput of the numeric kernels at SAE shapes, printed as JSON.</summary>
 internal static class BenchCommand
 {
-    private static readonly string[] AllParts = ["gemm", "topk", "encoder", "sparse", "train", "lsa-large"];
+    private static readonly string[] AllParts = ["gemm", "topk", "encoder", "sparse", "train", "lsa", "lsa-large"];
 
-    // lsa-large runs for minutes at its default size, so it runs only when asked for by --only.
+    /// <summary>The parts a plain <c>sae bench</c> runs: all but lsa (a 1 GiB matrix, tens of seconds) and lsa-large (minutes).</summary>
     private static readonly string[] DefaultParts = ["gemm", "topk", "encoder", "sparse", "train"];
 
     public static Command Create()
@@ -33,7 +33,7 @@ internal static class BenchCommand
         };
         var only = new Option<string>("--only")
         {
-            Description = $"Comma-separated parts to run: {string.Join(", ", AllParts)} (default: all but lsa-large).",
+            Description = $"Comma-separated parts to run: {string.Join(", ", AllParts)} (default: all but lsa and lsa-large; use --only lsa for the dense assignment solver, --only lsa-large for the large-scale matcher).",
             DefaultValueFactory = _ => string.Join(",", DefaultParts),
         };
         var budget = new Option<double>("--budget")
@@ -46,11 +46,11 @@ internal static class BenchCommand
             Description = "L1 coefficient of the ReLU+L1 training-step benchmark (higher = sparser activations).",
             DefaultValueFactory = _ => 1e-3,
         };
-        var output = new Option<FileInfo?>("--output", "-o") { Description = "Also write the JSON to this file." };
-        var sae = new Option<string>("--sae")
+        var lsaSizes = new Option<string>("--lsa-sizes")
         {
-            Description = "SAE shape for the top-k, encoder and sparse parts: BATCH,N,D,K (tokens per batch, latents, input dimension, active latents).",
-            DefaultValueFactory = _ => "4096,16384,768,32",
+            Description = $"For --only lsa: comma-separated n of the planted n×n cosine matrices (d = {LsaBench.Dimension}) to solve; "
+                + "each is solved once, then again while the total stays within --budget.",
+            DefaultValueFactory = _ => "4096,16384",
         };
         var lsa = new Option<string>("--lsa")
         {
@@ -62,20 +62,26 @@ internal static class BenchCommand
             Description = "Memory budget of the lsa-large matcher in GiB (unit-row copies, tiles and candidate lists; not the generated inputs).",
             DefaultValueFactory = _ => 16.0,
         };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Also write the JSON to this file." };
+        var sae = new Option<string>("--sae")
+        {
+            Description = "SAE shape for the top-k, encoder and sparse parts: BATCH,N,D,K (tokens per batch, latents, input dimension, active latents).",
+            DefaultValueFactory = _ => "4096,16384,768,32",
+        };
         var command = new Command("bench",
             "Measure the numeric kernels at SAE shapes and print JSON: GEMM GFLOP/s for the encoder shape [4096×768]·[16384×768]ᵀ, "
             + "4096³ and the gradient products, and the time of top-k and sparse decode. Progress goes to stderr.")
         {
-            threads, shape, op, only, budget, output, sae, l1Option, lsa, memory,
+            threads, shape, op, only, budget, output, sae, l1Option, lsaSizes, lsa, memory,
         };
         command.SetAction(parse => Execute(
             parse.GetValue(threads), parse.GetValue(shape), parse.GetValue(op)!, parse.GetValue(only)!,
-            parse.GetValue(budget), parse.GetValue(output), parse.GetValue(sae)!, parse.GetValue(l1Option),
+            parse.GetValue(budget), parse.GetValue(output), parse.GetValue(sae)!, parse.GetValue(l1Option), parse.GetValue(lsaSizes)!,
             LsaShape.Parse(parse.GetValue(lsa)!, parse.GetValue(memory))));
         return command;
     }
 
-    private static int Execute(int threads, string? shapeText, string op, string only, double budget, FileInfo? output, string saeShape, double l1,
+    private static int Execute(int threads, string? shapeText, string op, string only, double budget, FileInfo? output, string saeShape, double l1, string lsaSizesText,
         LsaShape lsaShape)
     {
         if (threads < 1)
@@ -89,6 +95,7 @@ internal static class BenchCommand
         // validate every option before measuring anything
         var shapes = shapeText is null ? GemmShape.Defaults : [GemmShape.Parse(shapeText, op)];
         var (batch, n, d, k) = ParseSae(saeShape);
+        int[] lsaSizes = ParseSizes(lsaSizesText);
 
         var report = new JsonObject
         {
@@ -109,33 +116,43 @@ internal static class BenchCommand
             Console.Error.WriteLine($"bench: lsa-large (n = {lsaShape.N}, d = {lsaShape.D}, planted {lsaShape.Planted}, m = {lsaShape.PerRow}/{lsaShape.PerColumn}, {lsaShape.MemoryBytes >> 20} MiB) on {threads} thread(s)…");
             report["lsa_large"] = LsaLargeBench.Run(lsaShape, threads);
         }
-        var kernels = new JsonArray();
-        if (parts.Any(p => p is not "gemm" and not "lsa-large"))
+        if (parts.Any(p => p is not "gemm" and not "lsa" and not "lsa-large"))
+            report["sae_kernels"] = SaeKernels(parts, batch, n, d, k, l1, threads, budget);
+        if (parts.Contains("lsa"))
         {
-            var bench = new SaeKernelBench(batch, n, d, k, threads, budget);
-            if (parts.Contains("topk"))
-                kernels.Add(Progress("top-k rows", bench.TopKRows));
-            if (parts.Contains("encoder"))
-                kernels.Add(Progress("fused encoder (GEMM → bias → relu → top-k)", bench.Encoder));
-            if (parts.Contains("sparse"))
-            {
-                kernels.Add(Progress("sparse decode", bench.Decode));
-                kernels.Add(Progress("sparse gather-dot", bench.GatherDot));
-                kernels.Add(Progress("sparse scatter-add", bench.ScatterAdd));
-            }
-            if (parts.Contains("train"))
-            {
-                kernels.Add(Progress("TopK training step", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.TopK, batch, n, d, k, 0, threads, budget)));
-                kernels.Add(Progress("ReLU+L1 training step, dense activations (fresh init)", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.ReluL1, batch, n, d, k, l1, threads, budget)));
-                kernels.Add(Progress("ReLU+L1 training step, sparse activations", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.ReluL1, batch, n, d, k, l1, threads, budget, encoderBias: -0.26f)));
-            }
-            report["sae_kernels"] = kernels;
+            var results = new JsonArray();
+            foreach (int size in lsaSizes)
+                results.Add(Progress($"dense linear assignment, planted {size}×{size} cosines", () => LsaBench.Run(size, threads, budget)));
+            report["lsa"] = results;
         }
         string json = report.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         Console.WriteLine(json);
         if (output is not null)
             File.WriteAllText(output.FullName, json + Environment.NewLine);
         return 0;
+    }
+
+    private static JsonArray SaeKernels(string[] parts, int batch, int n, int d, int k, double l1, int threads, double budget)
+    {
+        var kernels = new JsonArray();
+        var bench = new SaeKernelBench(batch, n, d, k, threads, budget);
+        if (parts.Contains("topk"))
+            kernels.Add(Progress("top-k rows", bench.TopKRows));
+        if (parts.Contains("encoder"))
+            kernels.Add(Progress("fused encoder (GEMM → bias → relu → top-k)", bench.Encoder));
+        if (parts.Contains("sparse"))
+        {
+            kernels.Add(Progress("sparse decode", bench.Decode));
+            kernels.Add(Progress("sparse gather-dot", bench.GatherDot));
+            kernels.Add(Progress("sparse scatter-add", bench.ScatterAdd));
+        }
+        if (parts.Contains("train"))
+        {
+            kernels.Add(Progress("TopK training step", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.TopK, batch, n, d, k, 0, threads, budget)));
+            kernels.Add(Progress("ReLU+L1 training step, dense activations (fresh init)", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.ReluL1, batch, n, d, k, l1, threads, budget)));
+            kernels.Add(Progress("ReLU+L1 training step, sparse activations", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.ReluL1, batch, n, d, k, l1, threads, budget, encoderBias: -0.26f)));
+        }
+        return kernels;
     }
 
     private static JsonObject Progress(string what, Func<JsonObject> run)
@@ -155,6 +172,14 @@ internal static class BenchCommand
         if ((long)v[0] * v[1] > int.MaxValue || (long)v[1] * v[2] > int.MaxValue)
             throw new UserErrorException($"--sae {text}: a matrix would exceed the largest span ({int.MaxValue} elements).");
         return (v[0], v[1], v[2], v[3]);
+    }
+
+    private static int[] ParseSizes(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length == 0 || !parts.All(p => int.TryParse(p, out int v) && v > 0 && (long)v * v <= int.MaxValue && (long)v * LsaBench.Dimension <= int.MaxValue))
+            throw new UserErrorException($"--lsa-sizes must be positive integers n with n² ≤ {int.MaxValue} (got '{text}').");
+        return parts.Select(int.Parse).ToArray();
     }
 
     private static JsonObject Machine(int threads) => new()
