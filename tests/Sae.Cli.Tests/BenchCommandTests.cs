@@ -48,6 +48,18 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_CompareLarge_SparseMethodRecoversThePlantedFraction()
+    {
+        // 2300² floats (20 MiB) exceed the 19 MiB budget, so the pair goes to the large-scale matcher
+        var r = SaeProcess.Run("bench", "--only", "compare-large", "--lsa", "2300,64,0.3,16", "--memory", "0.0185546875");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var c = doc.RootElement.GetProperty("compare_large");
+        Assert.Equal("sparse", c.GetProperty("method").GetString());
+        Assert.True(Math.Abs(c.GetProperty("difference_pp").GetDouble()) < 0.5, r.StdOut);
+    }
+
+    [Fact]
     public void Bench_Lsa_ReportsSolveTimeAndRecoveredPairs()
     {
         var r = SaeProcess.Run("bench", "--only", "lsa", "--lsa-sizes", "64,100", "--budget", "0.05");

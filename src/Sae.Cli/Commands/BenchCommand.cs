@@ -10,9 +10,9 @@ namespace Sae.Cli.Commands;
 /// <summary><c>sae bench</c>: throughput of the numeric kernels at SAE shapes, printed as JSON.</summary>
 internal static class BenchCommand
 {
-    private static readonly string[] AllParts = ["gemm", "topk", "encoder", "sparse", "train", "lsa", "lsa-large"];
+    private static readonly string[] AllParts = ["gemm", "topk", "encoder", "sparse", "train", "lsa", "lsa-large", "compare-large"];
 
-    /// <summary>The parts a plain <c>sae bench</c> runs: all but lsa (a 1 GiB matrix, tens of seconds) and lsa-large (minutes).</summary>
+    /// <summary>The parts a plain <c>sae bench</c> runs: all but lsa (a 1 GiB matrix, tens of seconds), lsa-large and compare-large (minutes).</summary>
     private static readonly string[] DefaultParts = ["gemm", "topk", "encoder", "sparse", "train"];
 
     public static Command Create()
@@ -33,7 +33,7 @@ internal static class BenchCommand
         };
         var only = new Option<string>("--only")
         {
-            Description = $"Comma-separated parts to run: {string.Join(", ", AllParts)} (default: all but lsa and lsa-large; use --only lsa for the dense assignment solver, --only lsa-large for the large-scale matcher).",
+            Description = $"Comma-separated parts to run: {string.Join(", ", AllParts)} (default: all but lsa and lsa-large; use --only lsa for the dense assignment solver, --only lsa-large for one large-scale assignment, --only compare-large for a whole large pair comparison, both shaped by --lsa and --memory).",
             DefaultValueFactory = _ => string.Join(",", DefaultParts),
         };
         var budget = new Option<double>("--budget")
@@ -116,7 +116,12 @@ internal static class BenchCommand
             Console.Error.WriteLine($"bench: lsa-large (n = {lsaShape.N}, d = {lsaShape.D}, planted {lsaShape.Planted}, m = {lsaShape.PerRow}/{lsaShape.PerColumn}, {lsaShape.MemoryBytes >> 20} MiB) on {threads} thread(s)…");
             report["lsa_large"] = LsaLargeBench.Run(lsaShape, threads);
         }
-        if (parts.Any(p => p is not "gemm" and not "lsa" and not "lsa-large"))
+        if (parts.Contains("compare-large"))
+        {
+            Console.Error.WriteLine($"bench: compare-large (n = {lsaShape.N}, d = {lsaShape.D}, planted {lsaShape.Planted}, {lsaShape.MemoryBytes >> 20} MiB) on {threads} thread(s)…");
+            report["compare_large"] = CompareLargeBench.Run(lsaShape, threads);
+        }
+        if (parts.Any(p => p is not "gemm" and not "lsa" and not "lsa-large" and not "compare-large"))
             report["sae_kernels"] = SaeKernels(parts, batch, n, d, k, l1, threads, budget);
         if (parts.Contains("lsa"))
         {
