@@ -12,15 +12,13 @@ internal sealed unsafe class BlockBounds
     /// <summary>Columns per block (one 64-byte line of floats).</summary>
     public const int Width = 16;
 
-    private readonly float[] _max;
-    private readonly float* _maxPointer;
+    private readonly float* _max;
 
-    /// <summary>Storage for a [rows, cols] matrix; rows are filled by <see cref="Fill"/>.</summary>
-    public BlockBounds(int rows, int cols)
+    /// <summary>Storage for a [rows, cols] matrix in <paramref name="arena"/>; rows are filled by <see cref="Fill"/>.</summary>
+    public BlockBounds(int rows, int cols, NativeArena arena)
     {
         Blocks = Count(cols);
-        _max = LapState.PinnedArray<float>((int)Math.Min(int.MaxValue, (long)rows * Blocks));
-        _maxPointer = LapState.Pointer(_max);
+        _max = arena.Allocate<float>((long)rows * Blocks);
     }
 
     /// <summary>Blocks per row.</summary>
@@ -33,16 +31,16 @@ internal sealed unsafe class BlockBounds
     public static int Count(int cols) => (cols + Width - 1) / Width;
 
     /// <summary>The bounds of row i: max[i, 0..Blocks).</summary>
-    public float* Row(int i) => _maxPointer + (long)i * Blocks;
+    public float* Row(int i) => _max + (long)i * Blocks;
 
     /// <summary>Computes the bounds of row <paramref name="i"/> of <paramref name="state"/>'s matrix.</summary>
     public void Fill(LapState state, int i) =>
         MaxAbs = Math.Max(MaxAbs, RowScan.BlockMax(state.Row(i), state.Cols, Row(i)));
 
     /// <summary>Bounds for every row (when no other pass over the matrix computes them).</summary>
-    public static BlockBounds Build(LapState state, CancellationToken cancel)
+    public static BlockBounds Build(LapState state, NativeArena arena, CancellationToken cancel)
     {
-        var bounds = new BlockBounds(state.Rows, state.Cols);
+        var bounds = new BlockBounds(state.Rows, state.Cols, arena);
         for (int i = 0; i < state.Rows; i++)
         {
             if ((i & 1023) == 0)

@@ -11,17 +11,14 @@ internal sealed unsafe class BoundedMinTwo
 {
     private readonly LapState _state;
     private readonly BlockBounds _bounds;
-    private readonly double[] _maxVArray, _lbArray;
     private readonly double* _maxV, _lb;
 
-    /// <summary>Per-block dual maxima from the current v.</summary>
-    public BoundedMinTwo(LapState state, BlockBounds bounds)
+    /// <summary>Per-block dual maxima from the current v (scratch in <paramref name="arena"/>).</summary>
+    public BoundedMinTwo(LapState state, BlockBounds bounds, NativeArena arena)
     {
         (_state, _bounds) = (state, bounds);
-        _maxVArray = LapState.PinnedArray<double>(bounds.Blocks);
-        _lbArray = LapState.PinnedArray<double>(bounds.Blocks);
-        _maxV = LapState.Pointer(_maxVArray);
-        _lb = LapState.Pointer(_lbArray);
+        _maxV = arena.Allocate<double>(bounds.Blocks);
+        _lb = arena.Allocate<double>(bounds.Blocks);
         for (int b = 0; b < bounds.Blocks; b++)
             Refresh(b * BlockBounds.Width);
     }

@@ -14,24 +14,25 @@ internal static unsafe class DenseLap
     public static (int[] RowToColumn, int[] ColumnToRow) Solve(float* s, int rows, int cols,
         IProgress<double>? progress, CancellationToken cancel)
     {
-        var state = new LapState(s, rows, cols);
+        using var arena = new NativeArena();
+        var state = new LapState(s, rows, cols, arena);
         var report = new AssignmentProgress(progress, rows);
         int[] free;
         int freeCount;
         BlockBounds bounds;
         if (rows == cols && rows >= 2)
         {
-            bounds = new BlockBounds(rows, cols);
-            free = LapInitialisation.Run(state, bounds, report, cancel, out freeCount);
+            bounds = new BlockBounds(rows, cols, arena);
+            free = LapInitialisation.Run(state, bounds, arena, report, cancel, out freeCount);
         }
         else
         {
-            bounds = BlockBounds.Build(state, cancel);
+            bounds = BlockBounds.Build(state, arena, cancel);
             free = Enumerable.Range(0, rows).ToArray();
             freeCount = rows;
         }
         report.Report(rows - freeCount);
-        var search = new ShortestAugmentingPath(state, bounds);
+        var search = new ShortestAugmentingPath(state, bounds, arena);
         for (int k = 0; k < freeCount; k++)
         {
             cancel.ThrowIfCancellationRequested();

@@ -14,11 +14,11 @@ internal static unsafe class LapInitialisation
 
     /// <summary>Runs the three phases on a square state (n ≥ 2); returns the free rows (count in <paramref name="freeCount"/>).</summary>
     /// <remarks>Column reduction also fills <paramref name="bounds"/>, while each row is in cache.</remarks>
-    public static int[] Run(LapState state, BlockBounds bounds, AssignmentProgress report, CancellationToken cancel, out int freeCount)
+    public static int[] Run(LapState state, BlockBounds bounds, NativeArena arena, AssignmentProgress report, CancellationToken cancel, out int freeCount)
     {
         var matches = new int[state.Rows];
         ColumnReduction(state, bounds, matches, cancel);
-        var search = new BoundedMinTwo(state, bounds);
+        var search = new BoundedMinTwo(state, bounds, arena);
         var free = new int[state.Rows];
         freeCount = ReductionTransfer(state, search, matches, free, cancel);
         report.Report(state.Rows - freeCount);
@@ -34,15 +34,16 @@ internal static unsafe class LapInitialisation
         int n = state.Cols;
         double* v = state.V;
         new Span<double>(v, n).Fill(double.PositiveInfinity);
-        var argRowArray = LapState.PinnedArray<int>(n);
-        Array.Clear(argRowArray);
-        int* argRow = LapState.Pointer(argRowArray);
-        for (int i = 0; i < state.Rows; i++)
+        var argRow = new int[n];
+        fixed (int* pArgRow = argRow)
         {
-            if ((i & 1023) == 0)
-                cancel.ThrowIfCancellationRequested();
-            RowScan.ColumnMin(state.Row(i), v, argRow, n, i);
-            bounds.Fill(state, i);
+            for (int i = 0; i < state.Rows; i++)
+            {
+                if ((i & 1023) == 0)
+                    cancel.ThrowIfCancellationRequested();
+                RowScan.ColumnMin(state.Row(i), v, pArgRow, n, i);
+                bounds.Fill(state, i);
+            }
         }
         int[] x = state.RowToCol, y = state.ColToRow;
         for (int j = n - 1; j >= 0; j--)

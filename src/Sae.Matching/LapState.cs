@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace Sae.Matching;
 
 /// <summary>
@@ -13,10 +10,9 @@ namespace Sae.Matching;
 internal sealed unsafe class LapState
 {
     private readonly float* _s;
-    private readonly double[] _v;
 
-    /// <summary>Wraps the matrix s: [rows, cols] with rows ≤ cols; everything starts unassigned and v = 0.</summary>
-    public LapState(float* s, int rows, int cols)
+    /// <summary>Wraps the matrix s: [rows, cols] with rows ≤ cols; everything starts unassigned and v = 0 (in <paramref name="arena"/>).</summary>
+    public LapState(float* s, int rows, int cols, NativeArena arena)
     {
         _s = s;
         Rows = rows;
@@ -25,9 +21,8 @@ internal sealed unsafe class LapState
         ColToRow = new int[cols];
         Array.Fill(RowToCol, -1);
         Array.Fill(ColToRow, -1);
-        _v = PinnedArray<double>(cols);
-        Array.Clear(_v);
-        V = Pointer(_v);
+        V = arena.Allocate<double>(cols);
+        new Span<double>(V, cols).Clear();
     }
 
     /// <summary>Number of rows (≤ <see cref="Cols"/>).</summary>
@@ -42,7 +37,7 @@ internal sealed unsafe class LapState
     /// <summary>y: the row of each column, −1 while free.</summary>
     public int[] ColToRow { get; }
 
-    /// <summary>The column duals v[0..Cols) (pinned).</summary>
+    /// <summary>The column duals v[0..Cols).</summary>
     public double* V { get; }
 
     /// <summary>Start of similarity row i: s[i, 0..Cols).</summary>
@@ -50,12 +45,4 @@ internal sealed unsafe class LapState
 
     /// <summary>c[i, j] = −s[i, j] in double (exact).</summary>
     public double Cost(int i, int j) => -(double)_s[(long)i * Cols + j];
-
-    /// <summary>An uninitialised array on the pinned object heap, so its address can be kept.</summary>
-    public static T[] PinnedArray<T>(int length) where T : unmanaged =>
-        GC.AllocateUninitializedArray<T>(Math.Max(length, 1), pinned: true);
-
-    /// <summary>The address of element 0 of an array from <see cref="PinnedArray{T}"/>.</summary>
-    public static T* Pointer<T>(T[] pinned) where T : unmanaged =>
-        (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
 }

@@ -26,24 +26,19 @@ internal sealed unsafe class ShortestAugmentingPath
     private readonly int* _pred, _needed;
     private readonly int[] _settled;
     private readonly double[] _settledDistance;
-    private readonly object[] _keepAlive;
     private double _margin;
 
-    /// <summary>Scratch for <paramref name="state"/>'s columns and <paramref name="bounds"/>' blocks.</summary>
-    public ShortestAugmentingPath(LapState state, BlockBounds bounds)
+    /// <summary>Scratch for <paramref name="state"/>'s columns and <paramref name="bounds"/>' blocks, in <paramref name="arena"/>.</summary>
+    public ShortestAugmentingPath(LapState state, BlockBounds bounds, NativeArena arena)
     {
         (_state, _bounds, _blocks) = (state, bounds, bounds.Blocks);
         int n = state.Cols;
-        double[] d = LapState.PinnedArray<double>(n), w = LapState.PinnedArray<double>(n);
-        double[] e = LapState.PinnedArray<double>(_blocks), dMin = LapState.PinnedArray<double>(_blocks);
-        int[] pred = LapState.PinnedArray<int>(n), needed = LapState.PinnedArray<int>(_blocks);
-        _keepAlive = [d, w, e, dMin, pred, needed];
-        _d = LapState.Pointer(d);
-        _w = LapState.Pointer(w);
-        _e = LapState.Pointer(e);
-        _dMin = LapState.Pointer(dMin);
-        _pred = LapState.Pointer(pred);
-        _needed = LapState.Pointer(needed);
+        _d = arena.Allocate<double>(n);
+        _w = arena.Allocate<double>(n);
+        _pred = arena.Allocate<int>(n);
+        _e = arena.Allocate<double>(_blocks);
+        _dMin = arena.Allocate<double>(_blocks);
+        _needed = arena.Allocate<int>(_blocks);
         for (int j = 0; j < n; j++)
             _w[j] = -state.V[j];
         _settled = new int[n];
