@@ -57,6 +57,7 @@ public class BenchCommandTests
         var c = doc.RootElement.GetProperty("compare_large");
         Assert.Equal("sparse", c.GetProperty("method").GetString());
         Assert.True(Math.Abs(c.GetProperty("difference_pp").GetDouble()) < 0.5, r.StdOut);
+        Assert.True(c.GetProperty("peak_rss_gib").GetDouble() > 0, r.StdOut);
     }
 
     [Fact]

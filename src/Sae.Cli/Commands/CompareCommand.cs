@@ -32,13 +32,7 @@ internal static class CompareCommand
         var options = settings.Matching;
         Console.Error.WriteLine($"compare: {inputs.Saes.Count} SAEs, d = {inputs.Dimension}, latents "
             + $"{string.Join(", ", inputs.Saes.Select((s, i) => $"{inputs.Names[i]}={s.Parameters.Latents}"))}; threshold {options.Threshold}");
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var cancel = new CtrlC();
         try
         {
             var pairs = ComparePairs(inputs, options, cancel.Token);
@@ -52,10 +46,6 @@ internal static class CompareCommand
         {
             Console.Error.WriteLine("sae: interrupted; nothing was written.");
             return 130;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 

@@ -27,13 +27,7 @@ internal static class TrainCommand
         using var data = ActivationSource.Open(r.GetValue(options.Data)!, r.GetValue(options.Tensor));
         var spec = options.ToSpec(r, data);
         var job = new TrainingJob(spec, data);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var cancel = new CtrlC();
         try
         {
             Console.Error.WriteLine($"train: {data.Description}; {spec.Sae.Architecture} n={spec.Sae.Latents} d={spec.Sae.Dimension}, "
@@ -46,10 +40,6 @@ internal static class TrainCommand
         {
             Console.Error.WriteLine($"sae: interrupted; run again with --resume to continue from the last checkpoint in {job.Layout.Root}.");
             return 130;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 
