@@ -34,8 +34,8 @@ public static class LargeScaleMatcher
         var clock = Stopwatch.StartNew();
         var scanOptions = options with { MemoryBudgetBytes = options.MemoryBudgetBytes - copies };
         CandidateSelection.Validate(a, b, rows, columns, depth);
-        var unitA = UnitRows.Copy(a, rows, depth, options.Threads);
-        var unitB = UnitRows.Copy(b, columns, depth, options.Threads);
+        var unitA = CosineSimilarity.UnitRows(a, rows, depth, options.Threads);
+        var unitB = CosineSimilarity.UnitRows(b, columns, depth, options.Threads);
         var graph = CandidateSelection.Build(unitA, unitB, rows, columns, depth, scanOptions, Scaled(progress, 0, 0.9), cancellationToken);
         var candidateTime = clock.Elapsed;
 

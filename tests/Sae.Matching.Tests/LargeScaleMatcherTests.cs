@@ -127,5 +127,5 @@ public class LargeScaleMatcherTests
             LargeScaleMatcher.Match(a, a, 10, 10, Depth, new CandidateOptions { MemoryBudgetBytes = 16L << 20 }));
     }
 
-    private static float[] UnitCopy(float[] x, int rows) => UnitRows.Copy(x, rows, Depth, 1);
+    private static float[] UnitCopy(float[] x, int rows) => CosineSimilarity.UnitRows(x, rows, Depth);
 }

@@ -42,7 +42,7 @@ internal static class CompareLargeBench
             ["agree_fraction"] = s.AgreeFraction,
             ["optimality_gap_dec"] = s.OptimalityGapDec,
             ["optimality_gap_enc"] = s.OptimalityGapEnc,
-            ["peak_rss_gib"] = Math.Round(PeakResidentGiB(), 2),
+            ["peak_rss_gib"] = Math.Round(ProcessMemory.PeakResidentBytes() / (double)(1L << 30), 2),
         };
     }
 
@@ -57,16 +57,6 @@ internal static class CompareLargeBench
         pair.B.CopyTo(second.EncoderWeight, 0);
         double planted = pair.Partner.Count(j => j >= 0) / (double)n;
         return (first, second, planted);
-    }
-
-    private static double PeakResidentGiB()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                return long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / (1024.0 * 1024.0);
-        }
-        return double.NaN;
     }
 
     /// <summary>One stderr line per stage and per 10% of a stage.</summary>

@@ -61,7 +61,7 @@ internal static class LsaLargeBench
             ["upper_bound"] = Math.Round(match.UpperBound, 4),
             ["gap"] = Math.Round(match.UpperBoundGap, 4),
             ["gap_per_latent"] = match.UpperBoundGap / n,
-            ["peak_rss_gib"] = Math.Round(PeakResidentBytes() / (double)(1L << 30), 2),
+            ["peak_rss_gib"] = Math.Round(ProcessMemory.PeakResidentBytes() / (double)(1L << 30), 2),
             ["gc_heap_gib"] = Math.Round(GC.GetGCMemoryInfo().HeapSizeBytes / (double)(1L << 30), 2),
         };
     }
@@ -80,18 +80,6 @@ internal static class LsaLargeBench
     }
 
     // VmHWM (peak resident set) from /proc on Linux; the current working set elsewhere.
-    private static long PeakResidentBytes()
-    {
-        const string Status = "/proc/self/status";
-        if (File.Exists(Status))
-        {
-            var line = File.ReadLines(Status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            if (line is not null && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out long kb))
-                return kb * 1024;
-        }
-        return Environment.WorkingSet;
-    }
-
     /// <summary>Prints the fraction done to stderr, in whole percent, and notes the CPU time when the solve starts (0.9).</summary>
     private sealed class ConsoleProgress : IProgress<double>
     {

@@ -33,7 +33,7 @@ internal static class CompareProgressRenderer
                     var task = tasks[i];
                     string label = labels[i];
                     task.StartTask();
-                    results[i] = runPair(i, new SyncProgress(p =>
+                    results[i] = runPair(i, new SyncProgress<ComparisonProgress>(p =>
                     {
                         task.Value = p.Overall;
                         task.Description = $"{label}: {StageName(p.Stage)}";
@@ -54,12 +54,6 @@ internal static class CompareProgressRenderer
         ComparisonStage.EncoderCosines => "encoder cosines",
         _ => "encoder assignment",
     };
-
-    /// <summary>Reports synchronously on the comparing thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SyncProgress(Action<ComparisonProgress> report) : IProgress<ComparisonProgress>
-    {
-        public void Report(ComparisonProgress value) => report(value);
-    }
 
     /// <summary>A stderr line when a stage starts and at most every five seconds within it.</summary>
     private sealed class PlainProgress(string label) : IProgress<ComparisonProgress>

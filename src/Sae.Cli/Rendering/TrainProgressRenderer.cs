@@ -23,7 +23,7 @@ internal static class TrainProgressRenderer
             .Start(ctx =>
             {
                 var task = ctx.AddTask("training", maxValue: totalTokens);
-                result = run(new SyncProgress(p =>
+                result = run(new SyncProgress<TrainingProgress>(p =>
                 {
                     task.Value = p.Tokens;
                     task.Description = Describe(p);
@@ -45,12 +45,6 @@ internal static class TrainProgressRenderer
     private static string Tokens(long t) => t >= 1_000_000
         ? (t / 1e6).ToString("F1", CultureInfo.InvariantCulture) + "M"
         : t.ToString("N0", CultureInfo.InvariantCulture);
-
-    /// <summary>Reports synchronously on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
-    }
 
     /// <summary>A log line on stderr at most every five seconds, and at the end.</summary>
     private sealed class PlainProgress : IProgress<TrainingProgress>
