@@ -88,7 +88,8 @@ internal sealed class ReluL1Model : ISaeModel
         double l1 = TensorPrimitives.Dot(_fSums, _norms) / rows;
         double lambda = Config.L1Coefficient * LearningRateSchedule.L1Factor(step, Config.L1WarmupSteps);
         double mse = l2 / rows;
-        long active = CountActive(f, fires);
+        long active = SumCounts(rows);
+        CountFires(f, rows, sparse ? width : 0, fires);
         double variance = BatchMath.TotalVariance(x, rows, _mean, _row, threads);
 
         if (sparse)
@@ -175,23 +176,35 @@ internal sealed class ReluL1Model : ISaeModel
     {
     }
 
-    private long CountActive(ReadOnlySpan<float> f, Span<long> fires)
+    private long SumCounts(int rows)
     {
         long active = 0;
-        int rows = f.Length / _n;
+        for (int b = 0; b < rows; b++)
+            active += _counts[b];
+        return active;
+    }
+
+    /// <summary>fires[i] += tokens where latent i is active: from the gathered slots on the sparse path (width &gt; 0), else by scanning f.</summary>
+    private void CountFires(ReadOnlySpan<float> f, int rows, int width, Span<long> fires)
+    {
+        if (width > 0)
+        {
+            for (int s = 0; s < rows * width; s++)
+            {
+                if (_values[s] > 0f)
+                    fires[_indices[s]]++;
+            }
+            return;
+        }
         for (int b = 0; b < rows; b++)
         {
             var row = f.Slice(b * _n, _n);
             for (int i = 0; i < _n; i++)
             {
                 if (row[i] > 0f)
-                {
                     fires[i]++;
-                    active++;
-                }
             }
         }
-        return active;
     }
 
     private void Ensure(int rows)
