@@ -112,6 +112,8 @@ public class CompareCommandTests
         Expect.UserError(SaeProcess.Run(["compare", .. ok, "--memory-budget", "8XB"]), "--memory-budget must be a size like 8GiB");
         Expect.UserError(SaeProcess.Run(["compare", .. ok, "--memory-budget", "1KiB"]), "--memory-budget 1.0 KiB is too small");
         Expect.UserError(SaeProcess.Run(["compare", .. ok, "--threads", "0"]), "--threads must be >= 1");
+        File.WriteAllText(dir.File("plain"), "");
+        Expect.UserError(SaeProcess.Run("compare", paths[0], paths[1], "--out", dir.File("plain", "out")), dir.File("plain", "out"));
         Expect.UserError(SaeProcess.Run(["compare", .. ok, "--ground-truth", dir.File("gt.safetensors")]), "no tensor \"features\"");
         Expect.UserError(SaeProcess.Run("compare", paths[0], "--out", dir.File("out")), "(see --help)");
         Assert.False(Directory.Exists(dir.File("out")));

@@ -104,6 +104,16 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Train_OutUnderAFile_OneLineError()
+    {
+        using var dir = new TempDir();
+        string data = WriteData(dir, rows: 100);
+        File.WriteAllText(dir.File("plain"), "");
+        var r = SaeProcess.Run("train", "--data", data, "--latents", "16", "--k", "4", "--steps", "1", "--batch", "10", "--out", dir.File("plain", "out"));
+        Expect.UserError(r, dir.File("plain", "out"), onlyLine: false);
+    }
+
+    [Fact]
     public void Train_MissingData_OneLineError()
     {
         using var dir = new TempDir();

@@ -29,6 +29,8 @@ internal sealed record CompareInputs(IReadOnlyList<LoadedSae> Saes, IReadOnlyLis
         CheckShapes(saes);
         CheckDenseFits(saes, settings.Matching);
         var (features, count) = settings.GroundTruth is { } gt ? LoadFeatures(gt, saes[0].Parameters.Dimension) : (null, 0);
+        // last check, once everything else is known good: --out must be creatable before minutes of matching
+        Directory.CreateDirectory(settings.Out);
         return new CompareInputs(saes, SaeNames.Derive(settings.Paths), features, count);
     }
 

@@ -39,5 +39,11 @@ internal static class SaeCommand
             Console.Error.WriteLine($"sae: error: {e.Message}");
             return UsageError;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the file system refused (no permission, not a directory, disk full): the user's to fix, not a bug
+            Console.Error.WriteLine($"sae: error: {e.Message}");
+            return UsageError;
+        }
     }
 }
