@@ -91,6 +91,15 @@ internal sealed class ShardManifest
             json.WriteNumber("rows", s.Rows);
             if (s.Sha256 is not null)
                 json.WriteString("sha256", s.Sha256);
+            if (s.Stats is { } st)
+            {
+                json.WriteStartObject("stats");
+                json.WriteNumber("mean", st.Mean);
+                json.WriteNumber("std", st.Std);
+                json.WriteNumber("mean_norm", st.MeanNorm);
+                json.WriteNumber("max_abs", st.MaxAbs);
+                json.WriteEndObject();
+            }
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -134,6 +143,6 @@ internal sealed class ShardManifest
         return new Entry(f.GetString()!, rows, sha);
     }
 
-    /// <summary>One shard: file relative to the manifest, row count, optional lowercase hex SHA-256.</summary>
-    internal sealed record Entry(string File, long Rows, string? Sha256);
+    /// <summary>One shard: file relative to the manifest, row count, optional lowercase hex SHA-256 and statistics (written, not read back).</summary>
+    internal sealed record Entry(string File, long Rows, string? Sha256, ShardStats? Stats = null);
 }

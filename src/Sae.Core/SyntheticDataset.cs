@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 
 namespace Sae.Core;
 
@@ -32,26 +31,9 @@ internal static class SyntheticDataset
         CheckShardRows(shardRows, data.Dimension);
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
             throw new SaeInputException($"{directory}: directory is not empty; choose a new --out or remove it.");
-        Directory.CreateDirectory(Path.Combine(directory, "shards"));
         int d = data.Dimension;
-        var buffer = new float[Math.Min(shardRows, data.Rows) * d];
-        var entries = new List<ShardManifest.Entry>();
-        long bytes = 0;
-        for (long first = 0; first < data.Rows; first += shardRows)
-        {
-            int n = (int)Math.Min(shardRows, data.Rows - first);
-            var rows = buffer.AsMemory(0, n * d);
-            data.ReadRows(first, rows.Span);
-            string name = $"shards/{entries.Count:D5}.{(format == ShardFormat.Npy ? "npy" : "safetensors")}";
-            string path = Path.Combine(directory, name);
-            if (format == ShardFormat.Npy)
-                NpyWriter.Write(path, rows, n, d);
-            else
-                new SafeTensorsWriter().AddFloat32(ShardTensor, rows, n, d).Write(path);
-            entries.Add(new ShardManifest.Entry(name, n, Sha256(path)));
-            bytes += new FileInfo(path).Length;
-            progress?.Invoke(first + n);
-        }
+        var entries = DatasetWriter.WriteShards(data, directory, shardRows, format, progress);
+        long bytes = entries.Sum(e => new FileInfo(Path.Combine(directory, e.File)).Length);
         var recipe = Recipe(data.Spec);
         string truth = Path.Combine(directory, GroundTruthFile);
         GroundTruth(data, recipe).Write(truth);
@@ -97,11 +79,5 @@ internal static class SyntheticDataset
         foreach (var (k, v) in recipe)
             w.AddMetadata(k, v);
         return w;
-    }
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

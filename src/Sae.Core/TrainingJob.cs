@@ -31,8 +31,12 @@ public sealed class TrainingJob
     /// <summary>The files of this run.</summary>
     public RunLayout Layout => _layout;
 
-    /// <summary>Runs (or resumes) the job; returns each seed's final metrics.</summary>
-    public IReadOnlyList<SeedMetrics> Run(bool resume, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Runs (or resumes) the job; returns each seed's final metrics. <paramref name="checkpointSaved"/> is called with the
+    /// step after every complete checkpoint past step 0 (the sweep runtime copies it to the blob store then).
+    /// </summary>
+    public IReadOnlyList<SeedMetrics> Run(bool resume, IProgress<TrainingProgress>? progress = null, Action<long>? checkpointSaved = null,
+        CancellationToken cancel = default)
     {
         long start = Prepare(resume);
         var clock = Stopwatch.StartNew();
@@ -44,7 +48,10 @@ public sealed class TrainingJob
             if (_trainer.Step % _spec.EffectiveMetricsEvery == 0 || _trainer.Finished)
                 _metrics.Record(_trainer, clock.Elapsed.TotalSeconds, (_trainer.Step - start) * _spec.Train.BatchSize);
             if (_spec.SaveEvery > 0 && (_trainer.Step % _spec.SaveEvery == 0 || _trainer.Finished))
+            {
                 SaveCheckpoint();
+                checkpointSaved?.Invoke(_trainer.Step);
+            }
             Report(progress, start, clock);
         }
         WriteFinal();

@@ -1,4 +1,5 @@
 using Sae.Cli.Commands;
+using Sae.Core;
 
 namespace Sae.Cli.Tests;
 
@@ -28,7 +29,7 @@ public class CompareNamingTests
     [InlineData("99999999TiB")]
     public void ByteSizeParse_Invalid_NamesTheOption(string text)
     {
-        var e = Assert.Throws<UserErrorException>(() => ByteSize.Parse(text, "--memory-budget"));
+        var e = Assert.Throws<SaeInputException>(() => ByteSize.Parse(text, "--memory-budget"));
         Assert.StartsWith("--memory-budget must be", e.Message, StringComparison.Ordinal);
     }
 }

@@ -26,7 +26,7 @@ public class TrainingJobTests
             using var cancel = new CancellationTokenSource();
             var progress = new SyncProgress(p => { if (p.Step == stopAt) cancel.Cancel(); });
             Assert.Throws<OperationCanceledException>(() =>
-                new TrainingJob(Spec(broken, arch, threads: 2, format: format, dataSeed: dataSeed), Data()).Run(resume, progress, cancel.Token));
+                new TrainingJob(Spec(broken, arch, threads: 2, format: format, dataSeed: dataSeed), Data()).Run(resume, progress, cancel: cancel.Token));
         }
         new TrainingJob(Spec(broken, arch, format: format, dataSeed: dataSeed), Data()).Run(resume: true);
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sae.Core;
 using Sae.Matching;
 
 namespace Sae.Cli.Commands;

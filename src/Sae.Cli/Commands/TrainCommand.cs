@@ -32,7 +32,7 @@ internal static class TrainCommand
         {
             Console.Error.WriteLine($"train: {data.Description}; {spec.Sae.Architecture} n={spec.Sae.Latents} d={spec.Sae.Dimension}, "
                 + $"{spec.Seeds.Count} seed(s), {spec.Train.Steps:N0} steps of {spec.Train.BatchSize} tokens, lr {spec.Train.ResolveLearningRate(spec.Sae):G3}");
-            var final = TrainProgressRenderer.Run(spec.Train.Steps * spec.Train.BatchSize, p => job.Run(r.GetValue(options.Resume), p, cancel.Token));
+            var final = TrainProgressRenderer.Run(spec.Train.Steps * spec.Train.BatchSize, p => job.Run(r.GetValue(options.Resume), p, cancel: cancel.Token));
             PrintSummary(spec, final, job.Layout);
             return 0;
         }

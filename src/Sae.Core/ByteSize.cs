@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Sae.Cli.Commands;
+namespace Sae.Core;
 
 /// <summary>Parses sizes such as "8GiB", "512 MiB", "1.5GB" or "1000000" (bytes): KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of 1024.</summary>
 internal static partial class ByteSize
 {
-    /// <summary>The number of bytes <paramref name="text"/> names; a UserErrorException naming <paramref name="option"/> otherwise.</summary>
+    /// <summary>The number of bytes <paramref name="text"/> names; a SaeInputException naming <paramref name="option"/> otherwise.</summary>
     public static long Parse(string text, string option)
     {
         var m = SizePattern().Match(text);
@@ -27,11 +27,11 @@ internal static partial class ByteSize
         };
         double bytes = Math.Floor(value * scale);
         if (!(bytes >= 1 && bytes < long.MaxValue))
-            throw new UserErrorException($"{option} must be at least 1 byte and less than 8 EiB (got '{text}').");
+            throw new SaeInputException($"{option} must be at least 1 byte and less than 8 EiB (got '{text}').");
         return (long)bytes;
     }
 
-    private static UserErrorException Invalid(string text, string option) =>
+    private static SaeInputException Invalid(string text, string option) =>
         new($"{option} must be a size like 8GiB, 512MiB, 2GB or a number of bytes (got '{text}').");
 
     [GeneratedRegex(@"^\s*(?<value>\d+(\.\d+)?)\s*(?<unit>[A-Za-z]*)\s*$")]

@@ -1,0 +1,68 @@
+namespace Sae.Cluster;
+
+/// <summary>
+/// Puts lost work back on the queues. An active run or comparison whose lease lapsed (its worker died) goes back
+/// to idle and is enqueued again, to resume from its last checkpoint on any worker. With enqueueIdle (at start,
+/// and `sweep resume`) every idle job and every comparison whose runs are complete is enqueued too — duplicates
+/// are harmless because a worker only deletes a message for work that is finished or held.
+/// </summary>
+public sealed class Reconciler(EntityStore entities, WorkQueues queues)
+{
+    /// <summary>One pass over the sweep; returns what it found and did.</summary>
+    /// <param name="plan">The sweep.</param>
+    /// <param name="enqueueIdle">Also enqueue idle work (not only work whose lease just lapsed).</param>
+    /// <param name="takeOver">Treat every active claim as lapsed (the embedded runtime restarting on a store only it uses).</param>
+    /// <param name="cancel">Cancellation.</param>
+    public async Task<ReconcileResult> ReconcileAsync(SweepPlan plan, bool enqueueIdle, bool takeOver = false, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        int expired = 0, jobs = 0, comparisons = 0;
+        var runStatus = new Dictionary<string, string>();
+        foreach (var job in plan.Jobs)
+        {
+            bool lapsed = false, idle = false;
+            foreach (var run in job.Runs)
+            {
+                string path = StoreLayout.RunState(plan.SweepId, run.RunId);
+                var state = await entities.UpdateAsync(path, s => Lifecycle.Expire(s, entities.Now, takeOver), cancel).ConfigureAwait(false);
+                lapsed |= state is not null;
+                expired += state is null ? 0 : 1;
+                state ??= await entities.ReadAsync(path, cancel).ConfigureAwait(false);
+                runStatus[run.RunId] = state?.Status ?? Lifecycle.Pending;
+                idle |= state?.Status == Lifecycle.Pending;
+            }
+            if (idle && (lapsed || enqueueIdle))
+            {
+                await queues.SendAsync(new WorkMessage(WorkMessage.Train, plan.SweepId, job.JobId), cancel: cancel).ConfigureAwait(false);
+                jobs++;
+            }
+        }
+        foreach (var c in plan.Comparisons)
+        {
+            string path = StoreLayout.ComparisonState(plan.SweepId, c.ComparisonId);
+            var state = await entities.UpdateAsync(path, s => Lifecycle.Expire(s, entities.Now, takeOver), cancel).ConfigureAwait(false);
+            bool lapsed = state is not null;
+            expired += lapsed ? 1 : 0;
+            state ??= await entities.ReadAsync(path, cancel).ConfigureAwait(false);
+            bool ready = runStatus[c.A.RunId] == Lifecycle.Completed && runStatus[c.B.RunId] == Lifecycle.Completed;
+            if (state?.Status == Lifecycle.Waiting && ready && (lapsed || enqueueIdle))
+            {
+                await queues.SendAsync(new WorkMessage(WorkMessage.Compare, plan.SweepId, c.ComparisonId), cancel: cancel).ConfigureAwait(false);
+                comparisons++;
+            }
+            else if (state?.Status == Lifecycle.Waiting && (runStatus[c.A.RunId] == Lifecycle.Failed || runStatus[c.B.RunId] == Lifecycle.Failed))
+            {
+                // it can never run: it fails too, with the reason, so the sweep can finish
+                string reason = $"a run it compares failed ({(runStatus[c.A.RunId] == Lifecycle.Failed ? c.A.RunId : c.B.RunId)})";
+                await entities.UpdateAsync(path, s => Lifecycle.Cancel(s, reason), cancel).ConfigureAwait(false);
+            }
+        }
+        return new ReconcileResult(expired, jobs, comparisons);
+    }
+}
+
+/// <summary>What one reconciliation pass did.</summary>
+/// <param name="Expired">Claims whose lease had lapsed (or were taken over), now idle again.</param>
+/// <param name="JobsEnqueued">Training jobs enqueued.</param>
+/// <param name="ComparisonsEnqueued">Comparisons enqueued.</param>
+public sealed record ReconcileResult(int Expired, int JobsEnqueued, int ComparisonsEnqueued);

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Sae.Core;
+
+namespace Sae.Cluster;
+
+/// <summary>Expands the grid section of a sweep file into cells (every combination of each entry's lists).</summary>
+internal static class SweepGrid
+{
+    public static List<CellSpec> Cells(List<GridEntryFile>? grid, TrainingFile t, int dimension, string datasetKey, string origin)
+    {
+        if (grid is null || grid.Count == 0)
+            throw new SaeInputException($"{origin}: grid needs at least one entry (architecture, latents, …).");
+        var cells = new List<CellSpec>();
+        for (int i = 0; i < grid.Count; i++)
+            cells.AddRange(Expand(grid[i], t, dimension, datasetKey, $"{origin}: grid[{i}]"));
+        var duplicate = cells.GroupBy(c => c.Key).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new SaeInputException($"{origin}: the grid lists the cell {duplicate.Key} twice.");
+        return cells;
+    }
+
+    private static IEnumerable<CellSpec> Expand(GridEntryFile g, TrainingFile t, int dimension, string datasetKey, string where)
+    {
+        var arch = g.Architecture switch
+        {
+            "topk" => SaeArchitecture.TopK,
+            "relu" => SaeArchitecture.ReluL1,
+            var other => throw new SaeInputException($"{where}.architecture must be topk or relu (got '{other}')."),
+        };
+        if (g.Latents is null || g.Latents.Count == 0)
+            throw new SaeInputException($"{where}.latents must list at least one width.");
+        if (arch == SaeArchitecture.TopK && g.L1 is not null)
+            throw new SaeInputException($"{where}: l1 applies to architecture relu only.");
+        if (arch == SaeArchitecture.ReluL1 && g.K is not null)
+            throw new SaeInputException($"{where}: k applies to architecture topk only.");
+        var steps = g.Steps ?? [t.Steps ?? throw new SaeInputException($"{where}: no steps (set training.steps or the entry's steps).")];
+        var sparsity = arch == SaeArchitecture.TopK ? (g.K ?? [32]).Select(k => (double)k).ToList() : g.L1 ?? [1e-3];
+        foreach (int latents in g.Latents)
+        {
+            foreach (double s in sparsity)
+            {
+                foreach (long n in steps)
+                    yield return Cell(arch, latents, s, n, g, t, dimension, datasetKey, where);
+            }
+        }
+    }
+
+    private static CellSpec Cell(SaeArchitecture arch, int latents, double sparsity, long steps, GridEntryFile g, TrainingFile t,
+        int dimension, string datasetKey, string where)
+    {
+        try
+        {
+            var sae = new SaeConfig(arch, dimension, latents, k: arch == SaeArchitecture.TopK ? (int)sparsity : 32,
+                l1Coefficient: arch == SaeArchitecture.ReluL1 ? sparsity : 1e-3, l1WarmupSteps: t.L1WarmupSteps ?? 0,
+                multiTopK: arch == SaeArchitecture.TopK && (t.MultiTopk ?? false), auxKAlpha: arch == SaeArchitecture.TopK ? t.AuxkAlpha ?? 0 : 0,
+                deadTokens: t.DeadTokens ?? 10_000_000);
+            var train = new TrainConfig(g.Batch ?? t.Batch ?? 4096, steps, g.Lr ?? t.Lr, t.LrWarmupSteps ?? 1000, Decay(t.LrDecay, where),
+                GradClip(t.GradClip, where), dataSeed: t.DataSeed);
+            return new CellSpec(Key(sae, train, datasetKey), sae, train);
+        }
+        catch (SaeInputException e)
+        {
+            throw new SaeInputException($"{where}: {e.Message}", e);
+        }
+    }
+
+    private static LearningRateDecay Decay(string? text, string where) => text switch
+    {
+        null or "linear" => LearningRateDecay.Linear,
+        "none" => LearningRateDecay.None,
+        _ => throw new SaeInputException($"{where}: training.lr_decay must be linear or none (got '{text}')."),
+    };
+
+    private static double? GradClip(string? text, string where)
+    {
+        if (text is null)
+            return 1.0;
+        if (text == "none")
+            return null;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
+            : throw new SaeInputException($"{where}: training.grad_clip must be a number or none (got '{text}').");
+    }
+
+    // readable prefix + a hash of every setting that changes the result, so equal keys mean equal SAEs
+    internal static string Key(SaeConfig sae, TrainConfig train, string datasetKey)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string sparsity = sae.Architecture == SaeArchitecture.TopK ? $"k{sae.K}" : string.Create(inv, $"l1{sae.L1Coefficient:G6}");
+        string prefix = $"{(sae.Architecture == SaeArchitecture.TopK ? "topk" : "relu")}-w{sae.Latents}-{sparsity}-s{train.Steps}";
+        string identity = string.Create(inv,
+            $"{datasetKey}|{sae.Architecture}|{sae.Dimension}|{sae.Latents}|{sae.K}|{sae.L1Coefficient:R}|{sae.L1WarmupSteps}|{sae.MultiTopK}|{sae.AuxKAlpha:R}|{sae.DeadTokens}|"
+            + $"{train.BatchSize}|{train.Steps}|{train.ResolveLearningRate(sae):R}|{train.WarmupSteps}|{train.Decay}|{train.GradClip:R}|{train.Beta1:R}|{train.Beta2:R}|{train.Epsilon:R}|{train.DataSeed}");
+        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)).AsSpan(0, 3));
+        return $"{prefix}-{hash}".Replace('+', 'p');
+    }
+}

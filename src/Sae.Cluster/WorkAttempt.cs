@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+
+namespace Sae.Cluster;
+
+/// <summary>
+/// One delivery of a message, from claim to completion (template for <see cref="TrainAttempt"/> and
+/// <see cref="CompareAttempt"/>): claim every entity by CAS, heartbeat while working, mark Completed, enqueue what
+/// became ready, delete the message. Claim lost → stop without writing; error → retry later or Failed.
+/// </summary>
+internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessage message, SweepPlan plan)
+{
+    protected Worker Worker { get; } = worker;
+
+    protected SweepPlan Plan { get; } = plan;
+
+    protected string Owner => Worker.Options.Name;
+
+    protected EntityStore Entities => Worker.Entities;
+
+    protected TimeSpan Lease => TimeSpan.FromSeconds(Plan.Document.LeaseSeconds);
+
+    /// <summary>State documents of the entities this message names.</summary>
+    protected abstract IReadOnlyList<string> StatePaths { get; }
+
+    /// <summary>Does the work for the claimed entities (indexes into <see cref="StatePaths"/>); returns each one's result.</summary>
+    protected abstract Task<IReadOnlyList<JsonObject?>> WorkAsync(IReadOnlyList<int> claimed, CancellationToken cancel);
+
+    /// <summary>After completion: enqueue follow-up work.</summary>
+    protected abstract Task AfterCompletionAsync(IReadOnlyList<int> claimed, CancellationToken cancel);
+
+    /// <summary>Tells the observer how the attempt ended.</summary>
+    protected abstract void Finished(string? failure);
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        var claimed = new List<int>();
+        for (int i = 0; i < StatePaths.Count; i++)
+        {
+            if (await Entities.UpdateAsync(StatePaths[i], s => Lifecycle.Claim(s, Owner, Entities.Now, Lease), stop).ConfigureAwait(false) is not null)
+                claimed.Add(i);
+        }
+        if (claimed.Count == 0)
+        {
+            // finished, failed or held by another worker: this delivery is a duplicate
+            await queue.DeleteAsync(message, stop).ConfigureAwait(false);
+            return;
+        }
+        var paths = claimed.Select(i => StatePaths[i]).ToArray();
+        var keeper = new LeaseKeeper(Entities, queue, message, paths, Owner, Lease, Worker.CountRenewal, stop);
+        await using (keeper.ConfigureAwait(false))
+        {
+            try
+            {
+                var results = await WorkAsync(claimed, keeper.Token).ConfigureAwait(false);
+                for (int c = 0; c < claimed.Count; c++)
+                    await Entities.UpdateAsync(paths[c], s => Lifecycle.Complete(s, Owner, Entities.Now, results[c]), stop).ConfigureAwait(false);
+                await AfterCompletionAsync(claimed, stop).ConfigureAwait(false);
+                Finished(null);
+            }
+            catch (OperationCanceledException) when (keeper.Lost)
+            {
+                Finished("abandoned: another worker took the claim over");
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                Finished("interrupted: the worker is stopping");
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await FailAsync(paths, keeper, Worker.Describe(e), stop).ConfigureAwait(false);
+                return;
+            }
+        }
+        await queue.DeleteAsync(keeper.Message, stop).ConfigureAwait(false);
+    }
+
+    private async Task FailAsync(string[] paths, LeaseKeeper keeper, string error, CancellationToken stop)
+    {
+        int retry = 0, failures = 0;
+        foreach (string path in paths)
+        {
+            var s = await Entities.UpdateAsync(path, st => Lifecycle.Fail(st, Owner, error, Plan.Document.MaxFailures), stop).ConfigureAwait(false);
+            if (s is { IsTerminal: false })
+            {
+                retry++;
+                failures = Math.Max(failures, s.Failures);
+            }
+        }
+        Finished(error);
+        if (retry == 0)
+        {
+            await queue.DeleteAsync(keeper.Message, stop).ConfigureAwait(false);
+            return;
+        }
+        // the same message comes back after a backoff that doubles with each failure
+        var backoff = Worker.Options.RetryBackoff * Math.Pow(2, Math.Min(failures - 1, 10));
+        try
+        {
+            await queue.ExtendAsync(keeper.Message, backoff, stop).ConfigureAwait(false);
+        }
+        catch (QueueReceiptException)
+        {
+            // already redelivered: the retry happens anyway
+        }
+    }
+}
