@@ -17,6 +17,8 @@ internal static class SaeCommand
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
