@@ -28,7 +28,7 @@ internal static class TrendChecks
         {
             var ordered = g.OrderBy(c => c.Latents).ToList();
             bool falls = ordered[^1].MeanShared < ordered[0].MeanShared;
-            return (falls, text: $"{ordered[0].Architecture}: {string.Join(" → ", ordered.Select(c => F($"{c.MeanShared:F3} (w{c.Latents})")))}");
+            return (falls, text: $"{Series(ordered[0])}: {string.Join(" → ", ordered.Select(c => F($"{c.MeanShared:F3} (w{c.Latents})")))}");
         }).ToList();
         return new TrendCheck(trend, parts.All(p => p.falls) ? Reproduced : NotReproduced, string.Join("; ", parts.Select(p => p.text)) + ".");
     }
@@ -36,14 +36,15 @@ internal static class TrendChecks
     private static TrendCheck Architecture(List<CellResult> cells)
     {
         const string trend = "ReLU+L1 SAEs are more stable across seeds than TopK";
-        var widths = cells.Where(c => c.Architecture == "relu").Select(c => c.Latents).Intersect(cells.Where(c => c.Architecture == "topk").Select(c => c.Latents)).Order().ToList();
-        if (widths.Count == 0)
-            return new TrendCheck(trend, NotTested, "the sweep has no width trained with both TopK and ReLU+L1.");
-        var parts = widths.Select(w =>
+        var points = cells.Where(c => c.Architecture == "relu").Select(c => (c.Latents, c.Steps))
+            .Intersect(cells.Where(c => c.Architecture == "topk").Select(c => (c.Latents, c.Steps))).Order().ToList();
+        if (points.Count == 0)
+            return new TrendCheck(trend, NotTested, "the sweep has no width and length trained with both TopK and ReLU+L1.");
+        var parts = points.Select(p =>
         {
-            double relu = cells.Where(c => c.Architecture == "relu" && c.Latents == w).Max(c => c.MeanShared!.Value);
-            double topk = cells.Where(c => c.Architecture == "topk" && c.Latents == w).Max(c => c.MeanShared!.Value);
-            return (more: relu > topk, text: F($"w{w}: ReLU+L1 {relu:F3} vs TopK {topk:F3}"));
+            double relu = cells.Where(c => c.Architecture == "relu" && (c.Latents, c.Steps) == p).Max(c => c.MeanShared!.Value);
+            double topk = cells.Where(c => c.Architecture == "topk" && (c.Latents, c.Steps) == p).Max(c => c.MeanShared!.Value);
+            return (more: relu > topk, text: F($"w{p.Latents} {p.Steps} steps: ReLU+L1 {relu:F3} vs TopK {topk:F3}"));
         }).ToList();
         string verdict = parts.All(p => p.more) ? Reproduced : NotReproduced;
         return new TrendCheck(trend, verdict, string.Join("; ", parts.Select(p => p.text)) + " (shared fraction; sparsity is not matched here).");
@@ -74,6 +75,9 @@ internal static class TrendChecks
             text: F($"{c.Architecture} w{c.Latents}: {c.Recovery!.SharedMeanBestCos:F3} vs {c.Recovery.OrphanMeanBestCos:F3}"))).ToList();
         return new TrendCheck(trend, parts.All(p => p.better) ? Reproduced : NotReproduced, string.Join("; ", parts.Select(p => p.text)) + " (mean best cosine to a true feature).");
     }
+
+    private static string Series(CellResult c) =>
+        c.K is { } k ? F($"{c.Architecture} k{k}") : F($"{c.Architecture} λ{c.L1}");
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -9,12 +9,12 @@ internal static class SweepTables
 {
     public static void PrintCells(SweepResults r)
     {
-        var table = new Table().Title($"sweep {Markup.Escape(r.SweepId)}: shared latents across seeds (threshold {F(r.Threshold)})")
-            .AddColumns("cell", "latents", "seeds", "pairs", "shared (mean)", "min–max", "agree", "FVU", "L0", "GT recovered");
+        var table = new Table().Title($"{Markup.Escape(r.SweepId)}: shared latents (threshold {F(r.Threshold)})")
+            .AddColumns("cell", "seeds", "shared", "min–max", "agree", "FVU", "L0", "GT rec.");
         foreach (var c in r.Cells)
         {
-            table.AddRow(Markup.Escape(c.Cell), c.Latents.ToString(CultureInfo.InvariantCulture), c.Seeds.ToString(CultureInfo.InvariantCulture),
-                c.Pairs.ToString(CultureInfo.InvariantCulture), N(c.MeanShared), c.MinShared is null ? "–" : $"{N(c.MinShared)}–{N(c.MaxShared)}", N(c.MeanAgree),
+            table.AddRow(Markup.Escape(Label(c)), c.Seeds.ToString(CultureInfo.InvariantCulture),
+                N(c.MeanShared), c.MinShared is null ? "–" : $"{N(c.MinShared)}–{N(c.MaxShared)}", N(c.MeanAgree),
                 N(c.MeanFvu), c.MeanL0 is { } l0 ? F(Math.Round(l0, 1)) : "–", c.Recovery is { } rec ? N(rec.FractionRecovered) : "–");
         }
         AnsiConsole.Write(table);
@@ -45,6 +45,10 @@ internal static class SweepTables
         foreach (var (id, st) in s.Comparisons.Where(c => c.Value.Status == Lifecycle.Failed))
             AnsiConsole.MarkupLine($"[red]comparison {Markup.Escape(id)} failed[/]: {Markup.Escape(st.Error ?? "")}");
     }
+
+    // "topk w128 k5" / "relu w512 λ0.3" (+ steps when not the only length): the cell key without its hash
+    private static string Label(CellResult c) =>
+        $"{c.Architecture} w{c.Latents} {(c.K is { } k ? $"k{k}" : $"λ{F(c.L1 ?? 0)}")} {c.Steps}st";
 
     private static string Counts(IReadOnlyDictionary<string, int> counts) =>
         string.Join(", ", counts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Value} {p.Key}"));
