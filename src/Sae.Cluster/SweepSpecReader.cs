@@ -36,6 +36,9 @@ public static class SweepSpecReader
         catch (YamlException e)
         {
             string reason = (e.InnerException?.Message ?? e.Message).Split('\n')[0];
+            var unknown = System.Text.RegularExpressions.Regex.Match(reason, "^Property '(?<key>[^']*)' not found on type");
+            if (unknown.Success)
+                reason = $"unknown key '{unknown.Groups["key"].Value}' (every key is listed in examples/sweep.yaml)";
             throw new SaeInputException($"{origin}: line {e.Start.Line}: {reason}", e);
         }
         if (file is null)
