@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # The README's test command: builds the whole solution in Release and runs every test project.
-# It installs and starts whatever the tests need (today: nothing beyond the .NET SDK; the
-# cluster tests will add Azurite here), so a fresh clone needs no manual set-up.
+# It installs and starts whatever the tests need, so a fresh clone needs no manual set-up: today
+# Debian's chromium for the report's browser tests (Playwright drives /usr/bin/chromium and must
+# never download a browser of its own); the cluster tests will add Azurite here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ ! -x /usr/bin/chromium ]; then
+  sudo=(); [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  # a fresh machine may have empty package lists: refresh them only if the first try fails
+  "${sudo[@]}" apt-get install -y -qq chromium >/dev/null 2>&1 \
+    || { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq chromium >/dev/null; }
+fi
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 dotnet build Orleans.Sae.sln -c Release -nologo -v quiet
 dotnet test Orleans.Sae.sln -c Release --no-build -nologo "$@"

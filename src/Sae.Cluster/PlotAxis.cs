@@ -91,7 +91,7 @@ internal sealed record PlotAxis
     {
         var list = new List<double>();
         int lo = (int)Math.Floor(Math.Log(Min, b) + 1e-9), hi = (int)Math.Ceiling(Math.Log(Max, b) - 1e-9);
-        bool fill = b == 10 && hi - lo <= 2;
+        bool fill = b == 10 && hi - lo <= 3;
         for (int e = lo; e <= hi; e++)
         {
             double p = Math.Pow(b, e);
@@ -124,13 +124,11 @@ internal sealed record PlotAxis
     internal static string Label(double v, double resolution)
     {
         double a = Math.Abs(v);
-        if (a == 0)
-            return "0";
         if (a >= 1e6 && a % 1e5 == 0)
             return (v / 1e6).ToString("0.#", Inv) + "M";
         if (a >= 1e4 && a % 100 == 0)
             return (v / 1e3).ToString("0.#", Inv) + "k";
-        if (a < 1e-3)
+        if (a < 1e-3 && a > 0)
             return v.ToString("0.#e0", Inv);
         int decimals = 0;
         while (decimals < 6 && Math.Abs(resolution * Math.Pow(10, decimals) - Math.Round(resolution * Math.Pow(10, decimals))) > 1e-6)

@@ -25,7 +25,7 @@ internal static class RecoveryChart
             new("orphan latents: mean best cosine", new SeriesStyle(ReportPalette.Orphan), IsBar: true),
             new("MMCS (true features)", new SeriesStyle(ReportPalette.Mmcs), IsBar: true),
         };
-        var plot = new SvgPlot(920, 380, PlotAxis.Categorical("cell", cells.Select(c => c.Cell).ToList()),
+        var plot = new SvgPlot(1000, 380, PlotAxis.Categorical("cell", cells.Select(c => c.Cell).ToList()),
             PlotAxis.Linear("cosine", 0, 1), legend);
         for (int i = 0; i < cells.Count; i++)
         {

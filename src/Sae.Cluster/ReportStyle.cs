@@ -10,9 +10,9 @@ internal static class ReportStyle
     public const string Css = """
         :root { --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa; --link: #0b5cad; }
         * { box-sizing: border-box; }
-        body { margin: 0; color: var(--fg); background: #fff;
+        body { margin: 0; padding: 0 28px; color: var(--fg); background: #fff;
                font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-        header, nav, main, footer { max-width: 1200px; margin: 0 auto; padding: 0 28px; }
+        header, nav, main, footer { max-width: 1304px; margin: 0 auto; }
         header { padding-top: 28px; }
         h1 { font-size: 26px; margin: 0 0 2px; }
         h2 { font-size: 20px; margin: 0 0 12px; padding-bottom: 6px; border-bottom: 1px solid var(--line); }
@@ -42,17 +42,19 @@ internal static class ReportStyle
         .legend span { margin-right: 20px; font-size: 13px; }
         .legend i { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: -1px; }
         .table-wrap { overflow-x: auto; }
-        table { border-collapse: collapse; font-size: 13px; }
-        th, td { padding: 4px 10px; border-bottom: 1px solid #eaeef2; text-align: left; vertical-align: top; white-space: nowrap; }
-        th { background: var(--panel); font-weight: 600; }
+        table { border-collapse: collapse; font-size: 12.5px; }
+        th, td { padding: 4px 6px; border-bottom: 1px solid #eaeef2; text-align: left; vertical-align: top; white-space: nowrap; }
+        th { background: var(--panel); font-weight: 600; white-space: normal; vertical-align: bottom; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        td.wrap { white-space: normal; }
+        .nobr { white-space: nowrap; }
         tbody tr:nth-child(even) { background: #fafbfc; }
         tbody tr.failed { background: #fff4f2; }
         tr.empty td { color: var(--muted); font-style: italic; }
         #trends td { white-space: normal; }
         #trends td:first-child { font-weight: 600; min-width: 220px; }
-        .error { display: inline-block; white-space: normal; min-width: 160px; max-width: 380px; color: #a40e26; }
-        code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 12px; }
+        .error { display: inline-block; white-space: normal; min-width: 140px; max-width: 320px; color: #a40e26; }
+        code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 11.5px; }
         .status, .verdict { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600; white-space: nowrap; }
         .status-completed, .verdict-reproduced { background: #dafbe1; color: #116329; }
         .status-failed, .verdict-not-reproduced { background: #ffebe9; color: #a40e26; }
@@ -61,6 +63,6 @@ internal static class ReportStyle
         dl.glossary { max-width: 920px; }
         dl.glossary dt { font-weight: 600; margin-top: 12px; }
         dl.glossary dd { margin: 2px 0 0; }
-        footer { color: var(--muted); font-size: 12px; padding-top: 14px; padding-bottom: 28px; border-top: 1px solid var(--line); }
+        footer { color: var(--muted); font-size: 12px; padding: 14px 0 28px; border-top: 1px solid var(--line); }
         """;
 }

@@ -18,7 +18,7 @@ internal static class ReportTables
     public static string Runs(SweepResults r) =>
         Table("runs-table",
             ["run id", "cell", "arch", "latents", "k", "λ", "seed", "steps", "status", "attempts",
-             "final FVU", "L0", "dead", "tokens", "wall s", "error"],
+             "final FVU", "L0", "dead", "tokens", "wall\u00a0s", "error"],
             [false, false, false, true, true, true, true, true, false, true, true, true, true, true, true, false],
             r.Runs.Select(x => Row(Slug(x.Status) == "failed" ? "failed" : null,
                 $"<code>{Esc(x.RunId)}</code>", Esc(x.Cell), Esc(x.Architecture), Int(x.Latents), Int(x.K), Num(x.L1, "0.####"),
@@ -33,7 +33,7 @@ internal static class ReportTables
             ["comparison id", "cell", "run a", "run b", "status", "shared", "agree", "mean dec cos", "mean enc cos"],
             [false, false, false, false, false, true, true, true, true],
             r.Comparisons.Select(c => Row(Slug(c.Status) == "failed" ? "failed" : null,
-                $"<code>{Esc(c.ComparisonId)}</code>", Esc(c.Cell), $"<code>{Esc(c.RunA)}</code>", $"<code>{Esc(c.RunB)}</code>",
+                BreakableId(c.ComparisonId), Esc(c.Cell), $"<code>{Esc(c.RunA)}</code>", $"<code>{Esc(c.RunB)}</code>",
                 Status(c.Status), Num(c.SharedFraction), Num(c.AgreeFraction), Num(c.MeanDecCos), Num(c.MeanEncCos))),
             "no comparisons");
 
@@ -49,6 +49,10 @@ internal static class ReportTables
                 Num(c.Recovery?.Mmcs), Num(c.Recovery?.FractionRecovered), Int(c.Recovery?.SharedLatents), Num(c.Recovery?.SharedMeanBestCos),
                 Int(c.Recovery?.OrphanLatents), Num(c.Recovery?.OrphanMeanBestCos))),
             "no cells");
+
+    /// <summary>"{a}__{b}" may wrap after the "__" only (never at the hyphens inside a run id), to keep the table narrow.</summary>
+    private static string BreakableId(string id) =>
+        "<code>" + string.Join("<wbr>", id.Split("__").Select((part, i) => $"<span class=\"nobr\">{(i > 0 ? "__" : "")}{Esc(part)}</span>")) + "</code>";
 
     private static string Status(string status) => $"<span class=\"status status-{Slug(status)}\">{Esc(status)}</span>";
 
@@ -69,7 +73,7 @@ internal static class ReportTables
         {
             sb.Append(cssClass is null ? "<tr>" : $"<tr class=\"{cssClass}\">");
             for (int i = 0; i < cells.Length; i++)
-                sb.Append(numeric[i] ? "<td class=\"num\">" : "<td>").Append(cells[i]).Append("</td>");
+                sb.Append(numeric[i] ? "<td class=\"num\">" : cells[i].Contains("<wbr>", StringComparison.Ordinal) ? "<td class=\"wrap\">" : "<td>").Append(cells[i]).Append("</td>");
             sb.Append("</tr>\n");
             count++;
         }

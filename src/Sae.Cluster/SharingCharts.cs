@@ -5,7 +5,7 @@ namespace Sae.Cluster;
 /// <summary>The two line charts about shared latents: shared fraction against width, and against the threshold.</summary>
 internal static class SharingCharts
 {
-    private const int Width = 920;
+    private const int Width = 1000;
     private const int Height = 380;
 
     /// <summary>Mean shared fraction per cell against its number of latents (log2), one line per cell key without the width.</summary>
@@ -78,20 +78,23 @@ internal static class SharingCharts
             widths.Count is > 0 and <= 10 ? widths : null);
     }
 
-    /// <summary>The architecture alone when it tells the series apart, otherwise with the parameters that vary (k, λ, steps).</summary>
-    private static List<string> SeriesLabels(List<CellResult> firsts)
-    {
-        if (firsts.Select(c => c.Architecture).Distinct().Count() == firsts.Count)
-            return firsts.Select(c => c.Architecture).ToList();
-        bool k = firsts.Select(c => c.K).Distinct().Count() > 1;
-        bool l1 = firsts.Select(c => c.L1).Distinct().Count() > 1;
-        bool steps = firsts.Select(c => c.Steps).Distinct().Count() > 1;
-        return firsts.Select(c => string.Join(' ', new[]
+    /// <summary>
+    /// The architecture, plus whichever of k, λ and steps differ between series of that same
+    /// architecture (so one TopK and one ReLU series are just "topk" and "relu").
+    /// </summary>
+    private static List<string> SeriesLabels(List<CellResult> firsts) =>
+        firsts.Select(c =>
         {
-            c.Architecture,
-            k && c.K is int kv ? $"k={kv}" : null,
-            l1 && c.L1 is double lv ? $"λ={Num(lv, "0.####")}" : null,
-            steps ? $"{Int(c.Steps)} steps" : null,
-        }.Where(p => p is not null))).ToList();
-    }
+            var same = firsts.Where(o => o.Architecture == c.Architecture).ToList();
+            bool k = same.Select(o => o.K).Distinct().Count() > 1;
+            bool l1 = same.Select(o => o.L1).Distinct().Count() > 1;
+            bool steps = same.Select(o => o.Steps).Distinct().Count() > 1;
+            return string.Join(' ', new[]
+            {
+                c.Architecture,
+                k && c.K is int kv ? $"k={kv}" : null,
+                l1 && c.L1 is double lv ? $"λ={Num(lv, "0.####")}" : null,
+                steps ? $"{Int(c.Steps)} steps" : null,
+            }.Where(p => p is not null));
+        }).ToList();
 }

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sae.Core;
 
@@ -25,11 +26,18 @@ public static class SummaryFiles
         string dir = Path.GetFullPath(directory);
         Directory.CreateDirectory(dir);
         var paths = FileNames.Select(n => Path.Combine(dir, n)).ToList();
-        AtomicFile.Write(paths[0], stream => JsonSerializer.Serialize(stream, results, SweepResultsJson.Default.SweepResults));
+        AtomicFile.Write(paths[0], stream => WriteJson(stream, results));
         AtomicFile.WriteText(paths[1], SummaryCsv.Runs(results));
         AtomicFile.WriteText(paths[2], SummaryCsv.Comparisons(results));
         AtomicFile.WriteText(paths[3], SummaryCsv.Cells(results));
         AtomicFile.WriteText(paths[4], ReportHtml.Render(results));
         return paths;
+    }
+
+    private static void WriteJson(Stream stream, SweepResults results)
+    {
+        // relaxed escaping keeps "ReLU+L1", "λ" and "→" readable; the file is data, never embedded in HTML
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        JsonSerializer.Serialize(writer, results, SweepResultsJson.Default.SweepResults);
     }
 }

@@ -29,7 +29,9 @@ internal sealed class SvgPlot
     private readonly PlotAxis _y;
     private readonly IReadOnlyList<LegendEntry> _legend;
     private readonly string? _title;
-    private readonly double _left, _right, _top, _bottom; // plot-area edges in pixels
+    private readonly double _right, _top, _bottom; // plot-area edges in pixels
+    private readonly double _left;
+    private readonly double _yTitleX;
     private readonly bool _rotateX;
     private readonly StringBuilder _data = new();
     private readonly StringBuilder _overlay = new();
@@ -40,6 +42,7 @@ internal sealed class SvgPlot
         (_width, _x, _y, _legend, _title) = (width, x, y, legend ?? [], title);
         double yLabels = y.TickMarks().Select(t => t.Label.Length).DefaultIfEmpty(1).Max() * CharWidth;
         _left = 30 + yLabels;
+        _yTitleX = 14;
         double legendWidth = _legend.Count == 0 ? 0 : 34 + _legend.Max(e => e.Label.Length) * CharWidth;
         _right = width - 14 - legendWidth;
         _top = 12 + (title is null ? 0 : 20) + 14; // room for a vertical marker's label above the plot
@@ -50,7 +53,12 @@ internal sealed class SvgPlot
             double longest = x.Categories.Max(c => c.Length) * CharWidth;
             _rotateX = longest > band - 6;
             if (_rotateX)
+            {
+                // a rotated label ends at its band's centre and reaches left by cos(angle) of its length
                 xLabels = 14 + longest * Math.Sin(RotateDegrees * Math.PI / 180) + 6;
+                _left = Math.Max(_left, longest * Math.Cos(RotateDegrees * Math.PI / 180) - band / 2 + 8);
+                _yTitleX = Math.Max(14, _left - yLabels - 16); // keep the y title next to its tick labels
+            }
         }
         _height = Math.Max(height, (int)Math.Ceiling(_top + 18 * _legend.Count + 20));
         _bottom = _height - xLabels - 26;
@@ -168,7 +176,7 @@ internal sealed class SvgPlot
         svg.Append($"<path d=\"M{F(_left)},{F(_top)}V{F(_bottom)}H{F(_right)}\" class=\"axis\" fill=\"none\"/>\n");
         double midX = (_left + _right) / 2, midY = (_top + _bottom) / 2;
         svg.Append($"<text x=\"{F(midX)}\" y=\"{F(_height - 8)}\" text-anchor=\"middle\" class=\"axis-title\">{Esc(_x.Title)}</text>\n")
-            .Append($"<text x=\"14\" y=\"{F(midY)}\" text-anchor=\"middle\" class=\"axis-title\" transform=\"rotate(-90 14 {F(midY)})\">{Esc(_y.Title)}</text>\n");
+            .Append($"<text x=\"{F(_yTitleX)}\" y=\"{F(midY)}\" text-anchor=\"middle\" class=\"axis-title\" transform=\"rotate(-90 {F(_yTitleX)} {F(midY)})\">{Esc(_y.Title)}</text>\n");
     }
 
     private void AppendLegend(StringBuilder svg)

@@ -13,13 +13,12 @@ internal static class TrainingCurvesChart
         var fvus = runs.SelectMany(x => x.Curve).Select(p => p.Fvu).Where(double.IsFinite).ToList();
         bool log = fvus.Count > 0 && fvus.Min() > 0 && fvus.Max() / fvus.Min() > 10;
         var y = log
-            ? PlotAxis.Log("FVU (log scale)", Math.Pow(10, Math.Floor(Math.Log10(fvus.Min()))),
-                Math.Pow(10, Math.Ceiling(Math.Log10(fvus.Max()))), AxisScale.Log10)
+            ? PlotAxis.Log("FVU (log scale)", fvus.Min() / 1.25, fvus.Max() * 1.25, AxisScale.Log10)
             : PlotAxis.Linear("FVU", Math.Min(0, fvus.DefaultIfEmpty(0).Min()), NiceCeiling(fvus.DefaultIfEmpty(1).Max()));
         long maxStep = runs.SelectMany(x => x.Curve).Select(p => p.Step).DefaultIfEmpty(1).Max();
         var cells = runs.Select(x => x.Cell).Distinct().ToList();
         var legend = cells.Select(c => new LegendEntry(c, styles[c])).ToList();
-        var plot = new SvgPlot(920, 400, PlotAxis.Linear("training step", 0, Math.Max(maxStep, 1)), y, legend);
+        var plot = new SvgPlot(1000, 400, PlotAxis.Linear("training step", 0, Math.Max(maxStep, 1)), y, legend);
         foreach (var run in runs)
         {
             plot.Line(run.Curve.Select(p => ((double)p.Step, p.Fvu)), styles[run.Cell], strokeWidth: 1.5,

@@ -165,7 +165,7 @@ public class ReportHtmlTests
         var r = SampleResults.Build();
         string html = ReportHtml.Render(r);
         Assert.Equal(r.Runs.Count, Regex.Count(html, "<tr( class=\"failed\")?><td><code>[^<_]*-seed\\d</code></td><td>"));
-        Assert.Equal(r.Comparisons.Count, Regex.Count(html, "<td><code>[^<]*__[^<]*</code></td>"));
+        Assert.Equal(r.Comparisons.Count, Regex.Count(html, "<td class=\"wrap\"><code><span class=\"nobr\">[^<]*</span><wbr><span class=\"nobr\">__[^<]*</span></code></td>"));
         Assert.Contains("<tr class=\"failed\">", html, StringComparison.Ordinal);
     }
 }

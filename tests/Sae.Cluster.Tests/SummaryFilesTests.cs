@@ -80,6 +80,8 @@ public class SummaryFilesTests
         var r = SampleResults.Build();
         string json = File.ReadAllText(SummaryFiles.Write(r, dir.Path)[0]);
         var back = JsonSerializer.Deserialize(json, SweepResultsJson.Default.SweepResults)!;
+        Assert.Contains("\"name\": \"Sample sweep: TopK vs ReLU+L1 on synthetic data\"", json, StringComparison.Ordinal); // readable, not \u002B
+        Assert.Contains("0.82 → 0.55", json, StringComparison.Ordinal);
         Assert.Equal((r.SweepId, r.Name, r.GroundTruthFeatures, r.Threshold), (back.SweepId, back.Name, back.GroundTruthFeatures, back.Threshold));
         Assert.Equal(r.Runs.Count, back.Runs.Count);
         Assert.Equal(r.Runs[5], back.Runs[5] with { Curve = r.Runs[5].Curve });
