@@ -106,11 +106,12 @@ public static class SweepSpecReader
 
     private static ResourceSettings Resources(ResourcesFile r, int seedCount, string origin)
     {
-        int workers = r.Workers ?? 1, threads = r.ThreadsPerWorker ?? Math.Max(1, Environment.ProcessorCount / workers);
-        int perJob = r.SeedsPerJob ?? seedCount, failures = r.MaxFailures ?? 3;
-        double lease = r.LeaseSeconds ?? 60;
+        int workers = r.Workers ?? 1;
         if (workers is < 1 or > 256)
             throw new SaeInputException($"{origin}: resources.workers must be between 1 and 256 (got {workers}).");
+        int threads = r.ThreadsPerWorker ?? Math.Max(1, Environment.ProcessorCount / workers);
+        int perJob = r.SeedsPerJob ?? seedCount, failures = r.MaxFailures ?? 3;
+        double lease = r.LeaseSeconds ?? 60;
         if (threads is < 1 or > 1024)
             throw new SaeInputException($"{origin}: resources.threads_per_worker must be between 1 and 1024 (got {threads}).");
         if (perJob < 1)
