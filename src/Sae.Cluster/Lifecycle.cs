@@ -52,8 +52,8 @@ public static class Lifecycle
         if (s.IsTerminal || (IsLeased(s, now) && s.Owner != owner))
             return null;
         if (s.Attempts >= MaxAttempts)
-            return s with { Status = Failed, Version = s.Version + 1, Owner = null, LeaseUntil = null, Error = $"claimed {s.Attempts} times without finishing (workers keep dying?); last error: {s.Error ?? "none"}" };
-        var history = CloseOpenAttempt(s.History, "lease expired").Append(new AttemptRecord(s.Attempts + 1, owner, now, s.CheckpointStep, null)).ToArray();
+            return s with { Status = Failed, Version = s.Version + 1, Owner = null, LeaseUntil = null, History = CloseOpenAttempt(s.History, "gave up"), Error = $"claimed {s.Attempts} times without finishing (workers keep dying?); last error: {s.Error ?? "none"}" };
+        var history = CloseOpenAttempt(s.History, s.Owner == owner ? "redelivered to the same worker" : "lease expired").Append(new AttemptRecord(s.Attempts + 1, owner, now, s.CheckpointStep, null)).ToArray();
         return s with { Status = Active(s.Kind), Version = s.Version + 1, Attempts = s.Attempts + 1, Owner = owner, LeaseUntil = now + lease, History = history };
     }
 

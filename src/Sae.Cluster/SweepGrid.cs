@@ -62,7 +62,8 @@ internal static class SweepGrid
         }
         catch (SaeInputException e)
         {
-            throw new SaeInputException($"{where}: {e.Message}", e);
+            // the configs name their settings as CLI options ("--k"); in a sweep file they are keys ("k")
+            throw new SaeInputException($"{where}: {e.Message.Replace("--", "", StringComparison.Ordinal)}", e);
         }
     }
 
@@ -70,7 +71,7 @@ internal static class SweepGrid
     {
         null or "linear" => LearningRateDecay.Linear,
         "none" => LearningRateDecay.None,
-        _ => throw new SaeInputException($"{where}: training.lr_decay must be linear or none (got '{text}')."),
+        _ => throw new SaeInputException($"training.lr_decay must be linear or none (got '{text}')."),
     };
 
     private static double? GradClip(string? text, string where)
@@ -80,7 +81,7 @@ internal static class SweepGrid
         if (text == "none")
             return null;
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
-            : throw new SaeInputException($"{where}: training.grad_clip must be a number or none (got '{text}').");
+            : throw new SaeInputException($"training.grad_clip must be a number or none (got '{text}').");
     }
 
     // readable prefix + a hash of every setting that changes the result, so equal keys mean equal SAEs

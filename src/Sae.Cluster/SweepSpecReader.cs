@@ -100,7 +100,15 @@ public static class SweepSpecReader
             throw new SaeInputException($"{origin}: comparison.ground_truth must be auto, none or an existing file (got '{groundTruth}').");
         if (groundTruth == "auto" && dataset.Synthetic is null)
             groundTruth = "none";
-        long budget = c.MemoryBudget is null ? 8L << 30 : ByteSize.Parse(c.MemoryBudget, "comparison.memory_budget");
+        long budget;
+        try
+        {
+            budget = c.MemoryBudget is null ? 8L << 30 : ByteSize.Parse(c.MemoryBudget, "comparison.memory_budget");
+        }
+        catch (SaeInputException e)
+        {
+            throw new SaeInputException($"{origin}: {e.Message}", e);
+        }
         return new ComparisonSettings(threshold, groundTruth, budget);
     }
 

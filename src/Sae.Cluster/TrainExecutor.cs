@@ -91,7 +91,7 @@ internal sealed class TrainExecutor(EntityStore entities, DatasetStore datasets,
             var state = await entities.UpdateAsync(StoreLayout.RunState(sweep, run.RunId), s => Lifecycle.Checkpoint(s, owner, step, entities.Now, lease), cancel)
                 .ConfigureAwait(false);
             if (state is null)
-                throw new OperationCanceledException($"run {run.RunId}: the claim was lost to another worker.");
+                throw new ClaimLostException($"run {run.RunId}: the claim was lost to another worker.");
             await PruneAsync(sweep, run, layout, step, cancel).ConfigureAwait(false);
         }
     }

@@ -7,7 +7,7 @@ namespace Sae.Cluster;
 /// <see cref="CompareAttempt"/>): claim every entity by CAS, heartbeat while working, mark Completed, enqueue what
 /// became ready, delete the message. Claim lost → stop without writing; error → retry later or Failed.
 /// </summary>
-internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessage message, SweepPlan plan)
+internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessage received, SweepPlan plan)
 {
     protected Worker Worker { get; } = worker;
 
@@ -33,6 +33,7 @@ internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessag
 
     public async Task RunAsync(CancellationToken stop)
     {
+        var message = received;
         var claimed = new List<int>();
         for (int i = 0; i < StatePaths.Count; i++)
         {
@@ -46,6 +47,7 @@ internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessag
             return;
         }
         var paths = claimed.Select(i => StatePaths[i]).ToArray();
+        message = await HideForLeaseAsync(message, stop).ConfigureAwait(false);
         var keeper = new LeaseKeeper(Entities, queue, message, paths, Owner, Lease, Worker.CountRenewal, stop);
         await using (keeper.ConfigureAwait(false))
         {
@@ -57,7 +59,7 @@ internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessag
                 await AfterCompletionAsync(claimed, stop).ConfigureAwait(false);
                 Finished(null);
             }
-            catch (OperationCanceledException) when (keeper.Lost)
+            catch (Exception e) when ((e is OperationCanceledException && keeper.Lost) || e is ClaimLostException)
             {
                 Finished("abandoned: another worker took the claim over");
             }
@@ -68,14 +70,14 @@ internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessag
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                await FailAsync(paths, keeper, Worker.Describe(e), stop).ConfigureAwait(false);
+                await FailAsync(paths, keeper, message, Worker.Describe(e), stop).ConfigureAwait(false);
                 return;
             }
         }
         await queue.DeleteAsync(keeper.Message, stop).ConfigureAwait(false);
     }
 
-    private async Task FailAsync(string[] paths, LeaseKeeper keeper, string error, CancellationToken stop)
+    private async Task FailAsync(string[] paths, LeaseKeeper keeper, QueueMessage message, string error, CancellationToken stop)
     {
         int retry = 0, failures = 0;
         foreach (string path in paths)
@@ -101,7 +103,22 @@ internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessag
         }
         catch (QueueReceiptException)
         {
-            // already redelivered: the retry happens anyway
+            // redelivered to a worker that saw the work leased and dropped it: send the retry afresh (duplicates are harmless)
+            await queue.SendAsync(message.Body, backoff, stop).ConfigureAwait(false);
+        }
+    }
+
+    // the message was received hidden for a default time; hide it for a whole lease at once, so it cannot reappear
+    // (and be dropped as a duplicate by another worker) before the first heartbeat
+    private async Task<QueueMessage> HideForLeaseAsync(QueueMessage received, CancellationToken stop)
+    {
+        try
+        {
+            return await queue.ExtendAsync(received, Lease, stop).ConfigureAwait(false);
+        }
+        catch (QueueReceiptException)
+        {
+            return received;
         }
     }
 }

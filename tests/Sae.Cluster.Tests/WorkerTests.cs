@@ -222,7 +222,7 @@ public sealed class WorkerTests : IDisposable
         Assert.Equal("completed", s.History[^1].Outcome);
     }
 
-    [Fact(Skip = "BUG: TrainExecutor.StoreCheckpointAsync throws OperationCanceledException when its claim was lost; WorkAttempt.RunAsync only handles that when LeaseKeeper.Lost, so it escapes RunOnceAsync and kills the worker loop")]
+    [Fact]
     public async Task RunOnceAsync_ClaimTakenOverBeforeCheckpoint_AbandonsWithoutThrowing()
     {
         var plan = await _rig.SubmitAsync();
@@ -253,7 +253,7 @@ public sealed class WorkerTests : IDisposable
         Assert.StartsWith("abandoned", Assert.Single(_rig.Observer.Jobs).Failure, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "BUG: Worker.RunOnceAsync hides a message for a fixed 60 s, but LeaseKeeper first extends it after lease/3; with lease_seconds > 180 another worker receives it meanwhile and deletes it as a duplicate, and WorkAttempt.FailAsync then swallows QueueReceiptException assuming a redelivery that will never come: the run stays Pending with no message")]
+    [Fact]
     public async Task RunOnceAsync_LongLeaseFailureAfterRedelivery_RetryStillQueued()
     {
         var plan = await _rig.SubmitAsync(TinySweep.Yaml.Replace("lease_seconds: 30", "lease_seconds: 600", StringComparison.Ordinal));
