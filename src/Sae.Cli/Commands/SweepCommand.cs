@@ -14,7 +14,7 @@ namespace Sae.Cli.Commands;
 internal static class SweepCommand
 {
     /// <summary>The environment variable naming the store when --store is not given.</summary>
-    public const string StoreVariable = "SAE_STORE";
+    public const string StoreVariable = ClusterNames.StoreVariable;
 
     public static Command Create()
     {
