@@ -13,6 +13,9 @@ namespace Sae.Cluster;
 /// </summary>
 public sealed class DatasetStore(IBlobStore blobs)
 {
+    /// <summary>Size bound of the local shard cache used with remote stores (`sae worker --cache-size`).</summary>
+    public long CacheLimitBytes { get; init; } = 20L << 30;
+
     /// <summary>The id a dataset spec gets: from the synthetic recipe, or from the files' path, sizes and times.</summary>
     public static string IdOf(DatasetSpec spec)
     {
@@ -62,17 +65,7 @@ public sealed class DatasetStore(IBlobStore blobs)
         string? local = blobs.LocalPath(StoreLayout.DatasetManifest(dataset.Id));
         if (local is not null && File.Exists(local))
             return ActivationSource.Open(Path.GetDirectoryName(local)!, expectedDimension: dataset.D);
-        string dir = Path.Combine(cacheDirectory, "datasets", dataset.Id);
-        string manifestPath = Path.Combine(dir, ShardManifest.FileName);
-        await blobs.DownloadFileAsync(StoreLayout.DatasetManifest(dataset.Id), manifestPath, cancel).ConfigureAwait(false);
-        var manifest = ShardManifest.Read(manifestPath);
-        for (int i = 0; i < manifest.Shards.Count; i++)
-        {
-            string file = Path.Combine(dir, manifest.Shards[i].File);
-            if (!File.Exists(file))
-                await blobs.DownloadFileAsync($"{StoreLayout.Dataset(dataset.Id)}/{manifest.Shards[i].File}", file, cancel).ConfigureAwait(false);
-        }
-        manifest.Verify(manifestPath);
+        string dir = await new ShardCache(blobs, cacheDirectory, CacheLimitBytes).EnsureAsync(dataset, cancel).ConfigureAwait(false);
         return ActivationSource.Open(dir, expectedDimension: dataset.D);
     }
 

@@ -63,7 +63,15 @@ public static class Lifecycle
 
     /// <summary>A run's checkpoint at <paramref name="step"/> is stored; also renews the lease. Null when the claim was lost.</summary>
     public static WorkState? Checkpoint(WorkState s, string owner, long step, DateTimeOffset now, TimeSpan lease) =>
-        Holds(s, owner) ? s with { Version = s.Version + 1, CheckpointStep = Math.Max(s.CheckpointStep, step), LeaseUntil = now + lease } : null;
+        Holds(s, owner)
+            ? s with
+            {
+                Version = s.Version + 1,
+                CheckpointStep = Math.Max(s.CheckpointStep, step),
+                LeaseUntil = now + lease,
+                History = s.History.Select((a, i) => i == s.History.Count - 1 ? a with { LastCheckpoint = Math.Max(a.LastCheckpoint, step) } : a).ToArray(),
+            }
+            : null;
 
     /// <summary>The owner restored its latest stored checkpoint (<paramref name="step"/>; 0 = fresh start): recorded in the open attempt. Null when the claim was lost.</summary>
     public static WorkState? Resumed(WorkState s, string owner, long step) =>
@@ -106,6 +114,12 @@ public static class Lifecycle
     public static WorkState? Expire(WorkState s, DateTimeOffset now, bool takeOver) =>
         s.Status == Active(s.Kind) && (takeOver || !(s.LeaseUntil > now))
             ? s with { Status = Idle(s.Kind), Version = s.Version + 1, Owner = null, LeaseUntil = null, History = CloseOpenAttempt(s.History, takeOver ? "taken over" : "lease expired") }
+            : null;
+
+    /// <summary>The owner stops on purpose (a worker shutting down): back to idle at once, so another worker need not wait for the lease. Null when not held.</summary>
+    public static WorkState? Release(WorkState s, string owner) =>
+        Holds(s, owner)
+            ? s with { Status = Idle(s.Kind), Version = s.Version + 1, Owner = null, LeaseUntil = null, History = CloseOpenAttempt(s.History, "released (worker stopping)") }
             : null;
 
     /// <summary>Idle work that can never run (a comparison whose run Failed) becomes Failed with <paramref name="reason"/>; null otherwise.</summary>

@@ -65,6 +65,7 @@ internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessag
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
+                await ReleaseAsync(paths, keeper.Message).ConfigureAwait(false);
                 Finished("interrupted: the worker is stopping");
                 return;
             }
@@ -105,6 +106,23 @@ internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessag
         {
             // redelivered to a worker that saw the work leased and dropped it: send the retry afresh (duplicates are harmless)
             await queue.SendAsync(message.Body, backoff, stop).ConfigureAwait(false);
+        }
+    }
+
+    // a worker stopping on purpose hands its work back at once (from its last checkpoint) instead of letting the lease lapse;
+    // best effort: if this fails the lease lapses and the reconciler re-enqueues
+    private async Task ReleaseAsync(string[] paths, QueueMessage message)
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            foreach (string path in paths)
+                await Entities.UpdateAsync(path, s => Lifecycle.Release(s, Owner), grace.Token).ConfigureAwait(false);
+            await queue.ExtendAsync(message, TimeSpan.Zero, grace.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or QueueReceiptException or IOException)
+        {
+            Worker.Observer.Log($"{Owner}: could not hand back its work while stopping ({e.Message}); its lease will lapse instead");
         }
     }
 

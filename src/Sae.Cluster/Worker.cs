@@ -30,7 +30,7 @@ public sealed class Worker
         _options = options;
         _catalog = new SweepCatalog(entities.Blobs);
         _observer = observer ?? NullSweepObserver.Instance;
-        _trainer = new TrainExecutor(entities, new DatasetStore(entities.Blobs), options.WorkDirectory, options.Threads);
+        _trainer = new TrainExecutor(entities, new DatasetStore(entities.Blobs) { CacheLimitBytes = options.CacheLimitBytes }, options.WorkDirectory, options.Threads);
         _comparer = new CompareExecutor(entities.Blobs, options.WorkDirectory, options.Threads);
     }
 

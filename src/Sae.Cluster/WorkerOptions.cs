@@ -13,6 +13,9 @@ public sealed record WorkerOptions(string Name, int Threads, string WorkDirector
     /// <summary>Delay before a failed entity's message reappears (doubles with each failure).</summary>
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Size bound of the local shard cache (remote stores only).</summary>
+    public long CacheLimitBytes { get; init; } = 20L << 30;
+
     /// <summary>Both queues.</summary>
     public static IReadOnlySet<string> AllQueues { get; } = new HashSet<string> { WorkMessage.Train, WorkMessage.Compare };
 }

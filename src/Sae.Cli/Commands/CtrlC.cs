@@ -13,6 +13,9 @@ internal sealed class CtrlC : IDisposable
     /// <summary>Cancelled when the user presses Ctrl+C.</summary>
     public CancellationToken Token => _source.Token;
 
+    /// <summary>Cancels as Ctrl+C would (e.g. on SIGTERM).</summary>
+    public void Cancel() => _source.Cancel();
+
     public void Dispose()
     {
         Console.CancelKeyPress -= OnCancel;

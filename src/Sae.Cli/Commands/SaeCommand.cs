@@ -19,6 +19,7 @@ internal static class SaeCommand
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -20,7 +20,10 @@ internal static class SweepCommand
     {
         var command = new Command("sweep", "Seed sweeps: train a grid of SAEs with several seeds, compare every pair of seeds, report which latents are shared.");
         command.Subcommands.Add(RunCommand());
+        command.Subcommands.Add(SweepClusterCommands.Submit());
+        command.Subcommands.Add(SweepClusterCommands.Watch());
         command.Subcommands.Add(StatusCommand());
+        command.Subcommands.Add(SweepClusterCommands.Resume());
         command.Subcommands.Add(ReportCommand());
         return command;
     }
@@ -47,7 +50,13 @@ internal static class SweepCommand
             + "a crash, SIGKILL), run the same command again: finished runs are kept and interrupted ones resume from their last checkpoint.");
         command.Arguments.Add(spec);
         command.Options.Add(store);
-        command.SetAction(r => Run(SweepSpecReader.Read(r.GetValue(spec)!), ResolveStore(r.GetValue(store))));
+        command.SetAction(r =>
+        {
+            string target = ResolveStore(r.GetValue(store));
+            if (StoreConnection.IsConnectionString(target))
+                throw new UserErrorException("sweep run works on a directory store; for Azure Storage use `sae sweep submit` and run `sae worker` processes.");
+            return Run(SweepSpecReader.Read(r.GetValue(spec)!), target);
+        });
         return command;
     }
 
@@ -98,11 +107,11 @@ internal static class SweepCommand
         return command;
     }
 
-    private static int Status(string storeDirectory, string? sweepId)
+    private static int Status(string storeText, string? sweepId)
     {
-        using var blobs = OpenExisting(storeDirectory);
-        var entities = new EntityStore(blobs);
-        var plan = SweepSubmitter.ResolveAsync(blobs, sweepId).GetAwaiter().GetResult();
+        using var store = StoreConnection.OpenAsync(storeText, mustExist: true).GetAwaiter().GetResult();
+        var entities = new EntityStore(store.Blobs);
+        var plan = SweepSubmitter.ResolveAsync(store.Blobs, sweepId).GetAwaiter().GetResult();
         var snapshot = SweepSnapshot.ReadAsync(entities, plan).GetAwaiter().GetResult();
         SweepTables.PrintStatus(snapshot, entities.Now);
         return 0;
@@ -119,18 +128,19 @@ internal static class SweepCommand
         return command;
     }
 
-    private static int Report(string storeDirectory, string? sweepId)
+    private static int Report(string storeText, string? sweepId)
     {
-        using var blobs = OpenExisting(storeDirectory);
-        var entities = new EntityStore(blobs);
-        var plan = SweepSubmitter.ResolveAsync(blobs, sweepId).GetAwaiter().GetResult();
-        var (results, directory) = SweepReport.WriteAsync(entities, plan, Path.Combine(blobs.Root, ".work")).GetAwaiter().GetResult();
+        using var store = StoreConnection.OpenAsync(storeText, mustExist: true).GetAwaiter().GetResult();
+        var entities = new EntityStore(store.Blobs);
+        var plan = SweepSubmitter.ResolveAsync(store.Blobs, sweepId).GetAwaiter().GetResult();
+        string work = ClientWorkDirectory(store);
+        var (results, directory) = SweepReport.WriteAsync(entities, plan, work).GetAwaiter().GetResult();
         SweepTables.PrintCells(results);
         Console.WriteLine($"report: {Path.Combine(directory, "report.html")}");
         return 0;
     }
 
-    private static FileBlobStore OpenExisting(string storeDirectory) => Directory.Exists(storeDirectory)
-        ? new FileBlobStore(storeDirectory)
-        : throw new UserErrorException($"--store {storeDirectory}: no such directory.");
+    /// <summary>Local scratch for a client (dataset import, report files before upload): inside a directory store, else in the temp folder.</summary>
+    internal static string ClientWorkDirectory(StoreConnection store) =>
+        store.Blobs is FileBlobStore files ? Path.Combine(files.Root, ".work") : Path.Combine(Path.GetTempPath(), "sae-client");
 }

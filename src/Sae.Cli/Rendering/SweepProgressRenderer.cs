@@ -25,6 +25,9 @@ internal sealed class SweepProgressRenderer : ISweepObserver
 
     private SweepProgressRenderer(bool live) => _live = live;
 
+    /// <summary>A renderer that only writes log lines (workers, redirected output).</summary>
+    public static SweepProgressRenderer Plain() => new(live: false);
+
     /// <summary>Runs <paramref name="run"/> with a renderer suited to the console.</summary>
     public static async Task<T> RunAsync<T>(Func<SweepProgressRenderer, Task<T>> run)
     {
