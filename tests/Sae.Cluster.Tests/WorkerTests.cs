@@ -27,7 +27,7 @@ public sealed class WorkerTests : IDisposable
             Assert.Equal(ManualTime.Start, s.CompletedAt);
             Assert.Equal(20, s.CheckpointStep); // checkpoints every 5 steps, the last at step 20 of 20
             Assert.True(s.Result!["tokens"]!.GetValue<long>() > 0);
-            Assert.Equal(new AttemptRecord(1, "w1", ManualTime.Start, 0, "completed"), Assert.Single(s.History));
+            Assert.Equal(new AttemptRecord(1, "w1", ManualTime.Start, 0, "completed", LastCheckpoint: 20), Assert.Single(s.History));
             Assert.Contains(StoreLayout.Final(plan.SweepId, run.RunId) + "/cfg.json", await _rig.Blobs.ListAsync(StoreLayout.Final(plan.SweepId, run.RunId) + "/"));
         }
         Assert.Equal(0, await _rig.Queues.Train.CountAsync());
