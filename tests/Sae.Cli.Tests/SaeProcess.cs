@@ -23,7 +23,10 @@ internal static class SaeProcess
     }
 
     /// <summary>Starts <c>sae</c> with the given arguments, output redirected (the caller reads or ignores it).</summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts <c>sae</c> with extra environment variables.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         // sae.dll is copied next to the test assembly by the project reference
         string dll = Path.Combine(AppContext.BaseDirectory, "sae.dll");
@@ -31,6 +34,8 @@ internal static class SaeProcess
         psi.ArgumentList.Add(dll);
         foreach (var a in args)
             psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment)
+            psi.Environment[k] = v;
         return Process.Start(psi)!;
     }
 

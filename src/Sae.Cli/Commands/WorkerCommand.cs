@@ -21,10 +21,11 @@ internal static class WorkerCommand
         var cache = new Option<string?>("--cache") { Description = $"Scratch and shard-cache directory (default: ${ClusterNames.WorkVariable}, else ./sae-work)." };
         var cacheSize = new Option<string>("--cache-size") { Description = "Largest size of the local shard cache (remote stores).", DefaultValueFactory = _ => "20GiB" };
         var name = new Option<string?>("--name") { Description = "Worker name written into claims (default: host-pid)." };
+        var reconcile = new Option<double>("--reconcile-every") { Description = "Seconds between passes that re-enqueue work whose worker died.", DefaultValueFactory = _ => 15 };
         var command = new Command("worker",
             "Serve a store's queues: claim training jobs and comparisons, checkpoint into the store, complete them. Run one per node or pod; "
             + "kill it at any moment and the work resumes elsewhere from its last checkpoint.");
-        foreach (var o in new Option[] { store, queues, threads, cache, cacheSize, name })
+        foreach (var o in new Option[] { store, queues, threads, cache, cacheSize, name, reconcile })
             command.Options.Add(o);
         command.SetAction(r =>
         {
@@ -39,12 +40,15 @@ internal static class WorkerCommand
             {
                 CacheLimitBytes = ByteSize.Parse(r.GetValue(cacheSize)!, "--cache-size"),
             };
-            return Run(SweepCommand.ResolveStore(r.GetValue(store)), options);
+            double every = r.GetValue(reconcile);
+            if (!(every > 0))
+                throw new UserErrorException($"--reconcile-every must be > 0 seconds (got {every}).");
+            return Run(SweepCommand.ResolveStore(r.GetValue(store)), options, TimeSpan.FromSeconds(every));
         });
         return command;
     }
 
-    private static int Run(string storeText, WorkerOptions options)
+    private static int Run(string storeText, WorkerOptions options, TimeSpan reconcileEvery)
     {
         using var stop = new CtrlC();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -55,7 +59,7 @@ internal static class WorkerCommand
         using var store = StoreConnection.OpenAsync(storeText, cancel: stop.Token).GetAwaiter().GetResult();
         var log = SweepProgressRenderer.Plain();
         log.Log(string.Create(CultureInfo.InvariantCulture, $"{options.Name}: serving {string.Join(",", options.Queues.Order())} on {store.Description} with {options.Threads} thread(s)"));
-        new WorkerHost(store, options, log).RunAsync(stop.Token).GetAwaiter().GetResult();
+        new WorkerHost(store, options, log) { ReconcileEvery = reconcileEvery }.RunAsync(stop.Token).GetAwaiter().GetResult();
         log.Log($"{options.Name}: stopped");
         return 0;
     }

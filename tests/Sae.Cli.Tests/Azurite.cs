@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Sae.Cli.Tests;
+
+/// <summary>
+/// A real Azurite (Azure Storage emulator) on loopback ports chosen free, installed by scripts/test.sh into
+/// .tools/azurite; persisted on disk in its own directory so it can be restarted with its data. Stopped on dispose.
+/// </summary>
+internal sealed class Azurite : IDisposable
+{
+    /// <summary>The emulator's well-known development account key (public, but treated as a secret in the tests).</summary>
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly string _location;
+    private Process? _process;
+
+    public Azurite(string location)
+    {
+        _location = location;
+        Directory.CreateDirectory(location);
+        BlobPort = FreePort();
+        QueuePort = FreePort();
+        Start();
+    }
+
+    public int BlobPort { get; }
+
+    public int QueuePort { get; }
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};"
+        + $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;";
+
+    /// <summary>Kills the emulator (SIGKILL) and starts it again on the same ports and data.</summary>
+    public void Restart()
+    {
+        Stop();
+        Start();
+    }
+
+    public void Dispose() => Stop();
+
+    private void Start()
+    {
+        string exe = Executable();
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[]
+        {
+            "--location", _location, "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1",
+            "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        })
+            psi.ArgumentList.Add(a);
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        SaeProcess.WaitUntil(() => Listening(BlobPort) && Listening(QueuePort) || _process.HasExited, TimeSpan.FromSeconds(30), "Azurite to listen");
+        if (_process.HasExited)
+            throw new InvalidOperationException($"Azurite exited at start with code {_process.ExitCode}");
+    }
+
+    private void Stop()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    private static string Executable()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orleans.Sae.sln")))
+            dir = dir.Parent;
+        string exe = Path.Combine(dir?.FullName ?? "", ".tools", "azurite", "node_modules", ".bin", "azurite");
+        if (!File.Exists(exe))
+            throw new InvalidOperationException($"Azurite is not installed at {exe}: run ./scripts/test.sh (it installs azurite@3.35.0 there with npm).");
+        return exe;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool Listening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
