@@ -12,9 +12,10 @@ internal static class DataCommand
 
     public static Command Create()
     {
-        var command = new Command("data", "Activation data: generate a synthetic dataset with known features (synth), or check that files load (inspect).");
+        var command = new Command("data", "Activation data: generate a synthetic dataset with known features (synth), check that files load (inspect), or upload them to a store (push).");
         command.Subcommands.Add(Synth());
         command.Subcommands.Add(Inspect());
+        command.Subcommands.Add(DataPushCommand.Create());
         return command;
     }
 
