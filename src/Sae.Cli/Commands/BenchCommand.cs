@@ -10,7 +10,7 @@ namespace Sae.Cli.Commands;
 /// <summary><c>sae bench</c>: throughput of the numeric kernels at SAE shapes, printed as JSON.</summary>
 internal static class BenchCommand
 {
-    private static readonly string[] AllParts = ["gemm", "topk", "encoder", "sparse", "train", "lsa", "lsa-large", "compare-large"];
+    private static readonly string[] AllParts = ["gemm", "topk", "encoder", "sparse", "train", "lsa", "lsa-large", "compare-large", "cluster"];
 
     /// <summary>The parts a plain <c>sae bench</c> runs: all but lsa (a 1 GiB matrix, tens of seconds), lsa-large and compare-large (minutes).</summary>
     private static readonly string[] DefaultParts = ["gemm", "topk", "encoder", "sparse", "train"];
@@ -33,7 +33,7 @@ internal static class BenchCommand
         };
         var only = new Option<string>("--only")
         {
-            Description = $"Comma-separated parts to run: {string.Join(", ", AllParts)} (default: all but lsa and lsa-large; use --only lsa for the dense assignment solver, --only lsa-large for one large-scale assignment, --only compare-large for a whole large pair comparison, both shaped by --lsa and --memory).",
+            Description = $"Comma-separated parts to run: {string.Join(", ", AllParts)} (default: all but lsa and lsa-large; use --only lsa for the dense assignment solver, --only lsa-large for one large-scale assignment, --only compare-large for a whole large pair comparison, both shaped by --lsa and --memory; --only cluster for sweep throughput with 1, 2 and 4 `sae worker` processes on a local Azurite).",
             DefaultValueFactory = _ => string.Join(",", DefaultParts),
         };
         var budget = new Option<double>("--budget")
@@ -121,7 +121,9 @@ internal static class BenchCommand
             Console.Error.WriteLine($"bench: compare-large (n = {lsaShape.N}, d = {lsaShape.D}, planted {lsaShape.Planted}, {lsaShape.MemoryBytes >> 20} MiB) on {threads} thread(s)…");
             report["compare_large"] = CompareLargeBench.Run(lsaShape, threads);
         }
-        if (parts.Any(p => p is not "gemm" and not "lsa" and not "lsa-large" and not "compare-large"))
+        if (parts.Contains("cluster"))
+            report["cluster"] = ClusterBench.Run([1, 2, 4]);
+        if (parts.Any(p => p is not "gemm" and not "lsa" and not "lsa-large" and not "compare-large" and not "cluster"))
             report["sae_kernels"] = SaeKernels(parts, batch, n, d, k, l1, threads, budget);
         if (parts.Contains("lsa"))
         {
