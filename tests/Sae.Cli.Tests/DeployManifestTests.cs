@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Sae.Cli.Commands;
 using Sae.Cluster;
 using Sae.Core;
 using YamlDotNet.RepresentationModel;
@@ -9,7 +10,7 @@ namespace Sae.Cli.Tests;
 
 /// <summary>
 /// The container build (deploy/) and the Kubernetes manifests (k8s/) checked against the names the code uses
-/// (<see cref="ClusterNames"/>, <see cref="WorkMessage"/>, the worker's options). Parsed only: no docker daemon
+/// (<see cref="ClusterNames"/>, <see cref="WorkMessage"/>, the `sae worker` command itself). Parsed only: no docker daemon
 /// and no cluster exist in CI, so nothing here proves that an image builds or a pod starts. Each test collects
 /// every problem it finds, each naming its file and object, and fails once with all of them.
 /// </summary>
@@ -17,9 +18,6 @@ public sealed partial class DeployManifestTests
 {
     private static readonly string Root = FindRoot();
     private static readonly Lazy<IReadOnlyList<YamlFile>> All = new(() => YamlPaths().Select(Load).ToList());
-
-    /// <summary>What `sae worker` accepts besides its queues (src/Sae.Cli: worker command).</summary>
-    private static readonly HashSet<string> WorkerOptions = ["--store", "--queues", "--threads", "--cache", "--cache-size"];
 
     /// <summary>Environment a sae container may set: ours, the standard OTel SDK ones, and the OpenTelemetry operator's pod/node helpers.</summary>
     private static readonly HashSet<string> AllowedEnvironment =
@@ -148,9 +146,8 @@ public sealed partial class DeployManifestTests
             string? volume = Items(w.Container, "volumeMounts").Where(m => Text(m, "mountPath") == work).Select(m => Text(m, "name")).FirstOrDefault();
             string? sizeLimit = Items(w.Pod, "volumes").Where(v => Text(v, "name") == volume).Select(v => Text(v, "emptyDir", "sizeLimit")).FirstOrDefault();
             Check(problems, sizeLimit is not null, $"{w.Where}: {ClusterNames.WorkVariable}='{work}' is not an emptyDir volume with a sizeLimit");
-            Check(problems, w.Args.CacheSize is not null, $"{w.Where}: no --cache-size, so the default may outgrow the work volume");
-            if (sizeLimit is not null && w.Args.CacheSize is not null)
-                Check(problems, ByteSize.Parse(w.Args.CacheSize, "--cache-size") < Quantity(sizeLimit), $"{w.Where}: --cache-size {w.Args.CacheSize} does not fit the work volume's sizeLimit {sizeLimit} (the pod would be evicted)");
+            if (sizeLimit is not null && w.Args.CacheBytes is { } cacheBytes)
+                Check(problems, cacheBytes < Quantity(sizeLimit), $"{w.Where}: --cache-size {w.Args.CacheSize} does not fit the work volume's sizeLimit {sizeLimit} (the pod would be evicted)");
             string? cpu = Text(w.Container, "resources", "requests", "cpu");
             Check(problems, cpu is not null && w.Args.Threads is { } t && t <= Math.Ceiling(Quantity(cpu)), $"{w.Where}: --threads {w.Args.Threads} exceeds the CPU request {cpu}");
         }
@@ -421,7 +418,7 @@ public sealed partial class DeployManifestTests
         public override string ToString() => $"{File}: {Kind}/{Name}";
     }
 
-    private sealed record WorkerArgs(IReadOnlyList<string> Queues, int? Threads, string? CacheSize);
+    private sealed record WorkerArgs(IReadOnlyList<string> Queues, int? Threads, string CacheSize, long? CacheBytes);
 
     private sealed record Worker(string Deployment, string? Namespace, string Where, YamlNode Pod, YamlNode Container, string? Image, WorkerArgs Args);
 
@@ -502,7 +499,10 @@ public sealed partial class DeployManifestTests
         return workers;
     }
 
-    /// <summary>`worker --queues a,b [--threads N] [--cache-size S] …` as the worker command reads it.</summary>
+    /// <summary>
+    /// `worker …` parsed by the real `sae worker` command (unknown options and malformed values are its parse errors),
+    /// then the values the manifests must agree with: the queues, an explicit --threads, the effective --cache-size.
+    /// </summary>
     private static WorkerArgs? ParseWorker(List<string> args, string where, List<string> problems)
     {
         if (args.Count == 0 || args[0] != "worker")
@@ -510,31 +510,29 @@ public sealed partial class DeployManifestTests
             problems.Add($"{where}: args [{string.Join(", ", args)}] do not start with \"worker\"");
             return null;
         }
-        var options = new Dictionary<string, string>();
-        for (int i = 1; i < args.Count; i += 2)
+        var parsed = WorkerCommand.Create().Parse(args.Skip(1).ToArray());
+        if (parsed.Errors.Count > 0)
         {
-            if (!WorkerOptions.Contains(args[i]) || i + 1 >= args.Count || !options.TryAdd(args[i], args[i + 1]))
-            {
-                problems.Add($"{where}: '{args[i]}' is not a worker option with one value (options: {string.Join(", ", WorkerOptions)})");
-                return null;
-            }
+            problems.Add($"{where}: `sae {string.Join(' ', args)}` does not parse: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
+            return null;
         }
-        var queues = options.GetValueOrDefault("--queues")?.Split(',') ?? [];
-        Check(problems, queues.Length > 0 && queues.All(q => q is WorkMessage.Train or WorkMessage.Compare) && queues.Distinct().Count() == queues.Length,
-            $"{where}: --queues '{options.GetValueOrDefault("--queues")}' must name {WorkMessage.Train} and/or {WorkMessage.Compare}");
-        int? threads = options.TryGetValue("--threads", out string? t) ? int.TryParse(t, CultureInfo.InvariantCulture, out int n) && n >= 1 ? n : 0 : null;
-        Check(problems, threads is null or >= 1, $"{where}: --threads '{t}' is not a positive integer");
-        string? cache = options.GetValueOrDefault("--cache-size");
+        string queues = parsed.GetValue<string>("--queues") ?? "";
+        string[] kinds = queues.Split(',');
+        Check(problems, kinds.All(q => q is WorkMessage.Train or WorkMessage.Compare) && kinds.Distinct().Count() == kinds.Length,
+            $"{where}: --queues '{queues}' must name {WorkMessage.Train} and/or {WorkMessage.Compare}");
+        int? threads = args.Contains("--threads") ? parsed.GetValue<int>("--threads") : null;
+        Check(problems, threads is null or >= 1, $"{where}: --threads {threads} is not positive");
+        string cache = parsed.GetValue<string>("--cache-size") ?? "";
+        long? bytes = null;
         try
         {
-            if (cache is not null)
-                ByteSize.Parse(cache, "--cache-size");
+            bytes = ByteSize.Parse(cache, "--cache-size");
         }
         catch (SaeInputException e)
         {
             problems.Add($"{where}: {e.Message}");
         }
-        return new WorkerArgs(queues, threads, cache);
+        return new WorkerArgs(kinds, threads, cache, bytes);
     }
 
     private static string AzureQueue(string kind) => kind switch
