@@ -4,6 +4,7 @@ using Sae.Cluster;
 namespace Sae.Cli.Tests;
 
 /// <summary>The Azure implementations of the store ports against a real Azurite: the same contract as the local ones.</summary>
+[Collection("azurite")]
 public sealed class AzureStoreTests : IDisposable
 {
     private readonly TempDir _dir = new();

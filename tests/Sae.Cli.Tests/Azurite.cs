@@ -4,6 +4,9 @@ using System.Net.Sockets;
 
 namespace Sae.Cli.Tests;
 
+[CollectionDefinition("azurite", DisableParallelization = true)]
+public sealed class AzuriteTests;
+
 /// <summary>
 /// A real Azurite (Azure Storage emulator) on loopback ports chosen free, installed by scripts/test.sh into
 /// .tools/azurite; persisted on disk in its own directory so it can be restarted with its data. Stopped on dispose.
@@ -20,8 +23,7 @@ internal sealed class Azurite : IDisposable
     {
         _location = location;
         Directory.CreateDirectory(location);
-        BlobPort = FreePort();
-        QueuePort = FreePort();
+        (BlobPort, QueuePort) = FreePorts();
         Start();
     }
 
@@ -84,11 +86,14 @@ internal sealed class Azurite : IDisposable
         return exe;
     }
 
-    private static int FreePort()
+    // both held open together, so they differ; the test classes using Azurite run one at a time (collection "azurite")
+    private static (int, int) FreePorts()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var a = new TcpListener(IPAddress.Loopback, 0);
+        using var b = new TcpListener(IPAddress.Loopback, 0);
+        a.Start();
+        b.Start();
+        return (((IPEndPoint)a.LocalEndpoint).Port, ((IPEndPoint)b.LocalEndpoint).Port);
     }
 
     private static bool Listening(int port)

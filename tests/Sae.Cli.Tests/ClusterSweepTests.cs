@@ -8,6 +8,7 @@ namespace Sae.Cli.Tests;
 /// entity Completed exactly once, no lease left held, and no more repeated training than the steps after the last
 /// checkpoint; and the account key never appears in anything printed.
 /// </summary>
+[Collection("azurite")]
 public sealed class ClusterSweepTests
 {
     private const string Spec = """
@@ -36,7 +37,8 @@ public sealed class ClusterSweepTests
         var embedded = SaeProcess.Run("sweep", "run", spec, "--store", cluster.Dir.File("embedded"));
         Assert.True(embedded.ExitCode == 0, embedded.StdErr);
 
-        Assert.Equal(0, cluster.Client("sweep", "submit", spec).ExitCode);
+        var submitted = cluster.Client("sweep", "submit", spec);
+        Assert.True(submitted.ExitCode == 0, cluster.Output);
         for (int i = 0; i < 3; i++)
             cluster.StartWorker();
         using var store = await StoreConnection.OpenAsync(cluster.Azurite.ConnectionString);
