@@ -10,7 +10,7 @@ namespace Sae.Cli.Tests;
 
 /// <summary>
 /// A stand-in OpenTelemetry collector on loopback: accepts OTLP/HTTP (POST /v1/traces, /v1/metrics, protobuf bodies)
-/// and keeps every request, decoded on demand. Any other request is counted too, so a test can check that nothing was sent.
+/// or, listening for HTTP/2, OTLP/gRPC, and keeps every export, decoded on demand. Any other request is counted too, so a test can check that nothing was sent.
 /// </summary>
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
@@ -27,6 +27,8 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         _app = builder.Build();
         _app.MapPost("/v1/traces", context => KeepAsync(context, _traces));
         _app.MapPost("/v1/metrics", context => KeepAsync(context, _metrics));
+        _app.MapPost("/opentelemetry.proto.collector.trace.v1.TraceService/Export", context => KeepGrpcAsync(context, _traces));
+        _app.MapPost("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", context => KeepGrpcAsync(context, _metrics));
         _app.MapFallback(context =>
         {
             // anything else (a gRPC export, another path) is a request all the same
@@ -79,6 +81,25 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
         // an empty Export*ServiceResponse: everything accepted
         context.Response.ContentType = "application/x-protobuf";
+    }
+
+    // OTLP/gRPC: the body is one length-prefixed message (1 byte compressed flag, 4 bytes big-endian length); the answer an
+    // empty one with grpc-status 0 in the trailers
+    private async Task KeepGrpcAsync(HttpContext context, ConcurrentQueue<byte[]> into)
+    {
+        Interlocked.Increment(ref _requests);
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        byte[] frame = body.ToArray();
+        if (frame.Length < 5 || frame[0] != 0)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        into.Enqueue(frame[5..(5 + System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(1, 4)))]);
+        context.Response.ContentType = "application/grpc";
+        await context.Response.Body.WriteAsync(new byte[5]);
+        context.Response.AppendTrailer("grpc-status", "0");
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

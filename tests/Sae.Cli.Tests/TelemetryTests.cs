@@ -80,6 +80,22 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task SweepRun_GrpcEndpoint_ExportsSpansAndMetrics()
+    {
+        // gRPC is the exporter's default protocol and what deploy/compose.yaml uses
+        await using var receiver = await OtlpReceiver.StartAsync(http2: true);
+        using var dir = new TempDir();
+        var environment = Exporting(receiver);
+        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
+        var r = RunSweep(dir, environment);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var (runs, comparisons) = Entities(dir.File("store"));
+
+        SaeProcess.WaitUntil(() => Covers(receiver.Spans, runs, comparisons), Patience, "every entity's spans over gRPC");
+        SaeProcess.WaitUntil(() => receiver.MetricNames.Contains("sae.train.fvu"), Patience, "the metrics over gRPC");
+    }
+
+    [Fact]
     public async Task SweepRun_KilledAndRunAgain_ResumedWorkStaysInFirstSubmitTree()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
