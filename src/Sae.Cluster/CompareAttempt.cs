@@ -11,6 +11,8 @@ internal sealed class CompareAttempt(Worker worker, IWorkQueue queue, QueueMessa
 
     protected override IReadOnlyList<string> StatePaths { get; } = [StoreLayout.ComparisonState(plan.SweepId, comparison.ComparisonId)];
 
+    protected override AttemptTelemetry StartTelemetry() => AttemptTelemetry.Compare(Plan, comparison, TraceParent);
+
     protected override async Task<IReadOnlyList<JsonObject?>> WorkAsync(IReadOnlyList<int> claimed, CancellationToken cancel)
     {
         Worker.Observer.ComparisonStarted(Owner, comparison);

@@ -29,8 +29,8 @@ public sealed class EmbeddedSweep(string storeDirectory, ISweepObserver? observe
         Directory.CreateDirectory(StoreDirectory);
         using var exclusive = LockStore();
         using var blobs = new FileBlobStore(StoreDirectory);
-        var entities = new EntityStore(blobs);
-        var queues = WorkQueues.InMemory();
+        var entities = new EntityStore(new InstrumentedBlobStore(blobs));
+        var queues = InstrumentedWorkQueue.Wrap(WorkQueues.InMemory());
         int threads = spec.Resources.Workers * spec.Resources.ThreadsPerWorker;
         var plan = await new SweepSubmitter(entities).SubmitAsync(spec, WorkDirectory, threads, importProgress, cancel).ConfigureAwait(false);
         Submitted?.Invoke(plan);

@@ -65,6 +65,7 @@ public sealed class EntityStore(IBlobStore blobs, TimeProvider? time = null)
             catch (BlobConditionFailedException)
             {
                 Interlocked.Increment(ref _conflicts);
+                SaeTelemetry.CountCasRetry();
             }
         }
     }

@@ -17,6 +17,7 @@ public sealed class Reconciler(EntityStore entities, WorkQueues queues)
     {
         ArgumentNullException.ThrowIfNull(plan);
         int expired = 0, jobs = 0, comparisons = 0;
+        string? traceParent = await SweepTrace.ReadAsync(entities.Blobs, plan.SweepId, cancel).ConfigureAwait(false);
         var runStatus = new Dictionary<string, string>();
         foreach (var job in plan.Jobs)
         {
@@ -33,7 +34,7 @@ public sealed class Reconciler(EntityStore entities, WorkQueues queues)
             }
             if (idle && (lapsed || enqueueIdle))
             {
-                await queues.SendAsync(new WorkMessage(WorkMessage.Train, plan.SweepId, job.JobId), cancel: cancel).ConfigureAwait(false);
+                await queues.SendAsync(new WorkMessage(WorkMessage.Train, plan.SweepId, job.JobId, traceParent), cancel: cancel).ConfigureAwait(false);
                 jobs++;
             }
         }
@@ -47,7 +48,7 @@ public sealed class Reconciler(EntityStore entities, WorkQueues queues)
             bool ready = runStatus[c.A.RunId] == Lifecycle.Completed && runStatus[c.B.RunId] == Lifecycle.Completed;
             if (state?.Status == Lifecycle.Waiting && ready && (lapsed || enqueueIdle))
             {
-                await queues.SendAsync(new WorkMessage(WorkMessage.Compare, plan.SweepId, c.ComparisonId), cancel: cancel).ConfigureAwait(false);
+                await queues.SendAsync(new WorkMessage(WorkMessage.Compare, plan.SweepId, c.ComparisonId, traceParent), cancel: cancel).ConfigureAwait(false);
                 comparisons++;
             }
             else if (state?.Status == Lifecycle.Waiting && (runStatus[c.A.RunId] == Lifecycle.Failed || runStatus[c.B.RunId] == Lifecycle.Failed))

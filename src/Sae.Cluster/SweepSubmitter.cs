@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Sae.Core;
@@ -15,6 +16,19 @@ public sealed class SweepSubmitter(EntityStore entities)
     public async Task<SweepPlan> SubmitAsync(SweepSpec spec, string workDirectory, int threads, Action<long, long>? importProgress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        using var span = SaeTelemetry.Source.StartActivity(SaeTelemetry.SubmitSpan);
+        try
+        {
+            return await SubmitInSpanAsync(spec, workDirectory, threads, importProgress, span, cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (SaeTelemetry.Failed(span, e))
+        {
+            throw; // not reached: the filter records the error and declines
+        }
+    }
+
+    private async Task<SweepPlan> SubmitInSpanAsync(SweepSpec spec, string workDirectory, int threads, Action<long, long>? importProgress, Activity? span, CancellationToken cancel)
+    {
         var dataset = await new DatasetStore(entities.Blobs).ImportAsync(spec.Dataset, workDirectory, threads, importProgress, cancel).ConfigureAwait(false);
         var document = SweepDocument.From(spec, dataset);
         string specPath = StoreLayout.SweepSpec(document.SweepId);
@@ -32,15 +46,17 @@ public sealed class SweepSubmitter(EntityStore entities)
             await entities.CreateAsync(StoreLayout.RunState(plan.SweepId, run.RunId), Lifecycle.New("run"), cancel).ConfigureAwait(false);
         foreach (var c in plan.Comparisons)
             await entities.CreateAsync(StoreLayout.ComparisonState(plan.SweepId, c.ComparisonId), Lifecycle.New("comparison"), cancel).ConfigureAwait(false);
-        var state = new JsonObject { ["status"] = "Submitted", ["submitted_at"] = entities.Now.ToString("O"), ["runs"] = plan.Runs.Count, ["comparisons"] = plan.Comparisons.Count };
+        var state = new JsonObject { ["status"] = "Submitted", ["submitted_at"] = entities.Now.ToString("O"), ["runs"] = plan.Runs.Count, ["comparisons"] = plan.Comparisons.Count, [SweepTrace.Field] = SweepTrace.ForSubmit(span) };
         try
         {
             await entities.Blobs.WriteAsync(StoreLayout.SweepState(plan.SweepId), Encoding.UTF8.GetBytes(state.ToJsonString() + "\n"), BlobCondition.IfNotExists, cancel).ConfigureAwait(false);
         }
         catch (BlobConditionFailedException)
         {
-            // resubmission
+            // resubmission: the work stays in the trace of the first submission
+            SaeTelemetry.Resubmitted(span, await SweepTrace.ReadAsync(entities.Blobs, plan.SweepId, cancel).ConfigureAwait(false));
         }
+        span?.SetTag("sae.sweep", plan.SweepId).SetTag("sae.run_count", plan.Runs.Count).SetTag("sae.comparison_count", plan.Comparisons.Count);
         return plan;
     }
 
@@ -54,6 +70,7 @@ public sealed class SweepSubmitter(EntityStore entities)
             ["finished_at"] = entities.Now.ToString("O"),
             ["runs"] = snapshot.Runs.Count,
             ["comparisons"] = snapshot.Comparisons.Count,
+            [SweepTrace.Field] = await SweepTrace.ReadAsync(entities.Blobs, snapshot.Plan.SweepId, cancel).ConfigureAwait(false),
         };
         await entities.Blobs.WriteAsync(StoreLayout.SweepState(snapshot.Plan.SweepId), Encoding.UTF8.GetBytes(state.ToJsonString() + "\n"), BlobCondition.None, cancel).ConfigureAwait(false);
     }

@@ -9,17 +9,24 @@ internal sealed class TrainAttempt(Worker worker, IWorkQueue queue, QueueMessage
 {
     protected override IReadOnlyList<string> StatePaths { get; } = job.Runs.Select(r => StoreLayout.RunState(plan.SweepId, r.RunId)).ToArray();
 
+    protected override AttemptTelemetry StartTelemetry() => AttemptTelemetry.Train(Plan, job, TraceParent);
+
     protected override async Task<IReadOnlyList<JsonObject?>> WorkAsync(IReadOnlyList<int> claimed, CancellationToken cancel)
     {
         var runs = claimed.Select(i => job.Runs[i]).ToArray();
-        var progress = new Relay(p => Worker.Observer.JobProgress(Owner, job, p));
+        var progress = new Relay(p =>
+        {
+            Telemetry.Progress(job, runs, p);
+            Worker.Observer.JobProgress(Owner, job, p);
+        });
         void Resumed(long step)
         {
+            Telemetry.Resumed(step);
             foreach (var run in runs)
                 Entities.UpdateAsync(StoreLayout.RunState(Plan.SweepId, run.RunId), s => Lifecycle.Resumed(s, Owner, step), cancel).GetAwaiter().GetResult();
             Worker.Observer.JobStarted(Owner, job, runs, step);
         }
-        var results = await Task.Run(() => Worker.Trainer.Train(Plan, job, runs, Owner, Resumed, progress, cancel), cancel).ConfigureAwait(false);
+        var results = await Task.Run(() => Worker.Trainer.Train(Plan, job, runs, Owner, Resumed, progress, Telemetry.CheckpointStored, cancel), cancel).ConfigureAwait(false);
         return results;
     }
 
@@ -32,7 +39,7 @@ internal sealed class TrainAttempt(Worker worker, IWorkQueue queue, QueueMessage
             var b = await Entities.ReadAsync(StoreLayout.RunState(Plan.SweepId, c.B.RunId), cancel).ConfigureAwait(false);
             var state = await Entities.ReadAsync(StoreLayout.ComparisonState(Plan.SweepId, c.ComparisonId), cancel).ConfigureAwait(false);
             if (a?.Status == Lifecycle.Completed && b?.Status == Lifecycle.Completed && state?.Status == Lifecycle.Waiting)
-                await Worker.Queues.SendAsync(new WorkMessage(WorkMessage.Compare, Plan.SweepId, c.ComparisonId), cancel: cancel).ConfigureAwait(false);
+                await Worker.Queues.SendAsync(new WorkMessage(WorkMessage.Compare, Plan.SweepId, c.ComparisonId, SweepTrace.Outgoing(TraceParent)), cancel: cancel).ConfigureAwait(false);
         }
     }
 

@@ -15,9 +15,9 @@ internal sealed class TrainExecutor(EntityStore entities, DatasetStore datasets,
 
     private IBlobStore Blobs => entities.Blobs;
 
-    /// <summary>Trains; returns each run's final metrics as stored in its state.</summary>
+    /// <summary>Trains; returns each run's final metrics as stored in its state. <paramref name="stored"/> hears of every checkpoint stored.</summary>
     public IReadOnlyList<JsonObject> Train(SweepPlan plan, PlannedJob job, IReadOnlyList<PlannedRun> runs, string owner,
-        Action<long> resumed, IProgress<TrainingProgress> progress, CancellationToken cancel)
+        Action<long> resumed, IProgress<TrainingProgress> progress, Action<long> stored, CancellationToken cancel)
     {
         string sweep = plan.SweepId;
         string scratch = Path.Combine(workDirectory, owner, job.JobId);
@@ -31,7 +31,11 @@ internal sealed class TrainExecutor(EntityStore entities, DatasetStore datasets,
         var spec = new TrainingJobSpec(job.Cell.Sae(), job.Cell.Train(threads), runs.Select(r => r.Seed).ToArray(), scratch,
             plan.Document.CheckpointEvery, plan.Document.Layout);
         var metrics = new TrainingJob(spec, data).Run(resume: true, progress,
-            step => StoreCheckpointAsync(sweep, runs, layout, step, owner, lease, cancel).GetAwaiter().GetResult(), cancel);
+            step =>
+            {
+                StoreCheckpointAsync(sweep, runs, layout, step, owner, lease, cancel).GetAwaiter().GetResult();
+                stored(step);
+            }, cancel);
         for (int i = 0; i < runs.Count; i++)
             StoreFinalAsync(sweep, runs[i], layout, cancel).GetAwaiter().GetResult();
         Directory.Delete(scratch, recursive: true);

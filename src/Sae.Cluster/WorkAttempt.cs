@@ -19,6 +19,15 @@ internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessag
 
     protected TimeSpan Lease => TimeSpan.FromSeconds(Plan.Document.LeaseSeconds);
 
+    /// <summary>The W3C trace context the message came with (follow-up messages carry it on).</summary>
+    protected string? TraceParent { get; } = WorkMessage.TryParse(received.Body)?.TraceParent;
+
+    /// <summary>This attempt's span and metrics.</summary>
+    protected AttemptTelemetry Telemetry { get; private set; } = null!;
+
+    /// <summary>Starts this attempt's span (a child of <see cref="TraceParent"/>).</summary>
+    protected abstract AttemptTelemetry StartTelemetry();
+
     /// <summary>State documents of the entities this message names.</summary>
     protected abstract IReadOnlyList<string> StatePaths { get; }
 
@@ -33,15 +42,20 @@ internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessag
 
     public async Task RunAsync(CancellationToken stop)
     {
+        using var telemetry = Telemetry = StartTelemetry();
         var message = received;
         var claimed = new List<int>();
         for (int i = 0; i < StatePaths.Count; i++)
         {
-            if (await Entities.UpdateAsync(StatePaths[i], s => Lifecycle.Claim(s, Owner, Entities.Now, Lease), stop).ConfigureAwait(false) is not null)
+            if (await Entities.UpdateAsync(StatePaths[i], s => Lifecycle.Claim(s, Owner, Entities.Now, Lease), stop).ConfigureAwait(false) is { } state)
+            {
                 claimed.Add(i);
+                telemetry.Claimed(state);
+            }
         }
         if (claimed.Count == 0)
         {
+            telemetry.Duplicate();
             // finished, failed or held by another worker: this delivery is a duplicate
             await queue.DeleteAsync(message, stop).ConfigureAwait(false);
             return;
@@ -57,20 +71,24 @@ internal abstract class WorkAttempt(Worker worker, IWorkQueue queue, QueueMessag
                 for (int c = 0; c < claimed.Count; c++)
                     await Entities.UpdateAsync(paths[c], s => Lifecycle.Complete(s, Owner, Entities.Now, results[c]), stop).ConfigureAwait(false);
                 await AfterCompletionAsync(claimed, stop).ConfigureAwait(false);
+                telemetry.Completed(claimed.Count);
                 Finished(null);
             }
             catch (Exception e) when ((e is OperationCanceledException && keeper.Lost) || e is ClaimLostException)
             {
+                telemetry.Stopped("abandoned");
                 Finished("abandoned: another worker took the claim over");
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
+                telemetry.Stopped("interrupted");
                 await ReleaseAsync(paths, keeper.Message).ConfigureAwait(false);
                 Finished("interrupted: the worker is stopping");
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                telemetry.Failed(e, paths.Length);
                 await FailAsync(paths, keeper, message, Worker.Describe(e), stop).ConfigureAwait(false);
                 return;
             }

@@ -114,7 +114,11 @@ public sealed class Worker
 
     internal CompareExecutor Comparer => _comparer;
 
-    internal void CountRenewal(long n) => Interlocked.Add(ref _renewals, n);
+    internal void CountRenewal(long n)
+    {
+        Interlocked.Add(ref _renewals, n);
+        SaeTelemetry.CountLeaseRenewals(n);
+    }
 
     /// <summary>One line for an exception: a user-facing message as is, anything else with its type.</summary>
     internal static string Describe(Exception e) => e is SaeInputException or IOException ? e.Message : $"{e.GetType().Name}: {e.Message}";

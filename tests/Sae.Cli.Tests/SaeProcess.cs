@@ -9,9 +9,12 @@ internal static class SaeProcess
     internal sealed record Result(int ExitCode, string StdOut, string StdErr);
 
     /// <summary>Runs <c>sae</c> with the given arguments and waits (at most two minutes) for it to exit.</summary>
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <c>sae</c> with extra environment variables and waits (at most two minutes) for it to exit.</summary>
+    public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var p = Start(args);
+        using var p = Start(environment, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(TimeSpan.FromMinutes(2)))

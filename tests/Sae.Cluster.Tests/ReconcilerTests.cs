@@ -27,7 +27,9 @@ public sealed class ReconcilerTests : IDisposable
         var result = await _reconciler.ReconcileAsync(plan, enqueueIdle: false);
 
         Assert.Equal(new ReconcileResult(1, 1, 0), result);
-        Assert.Equal(new WorkMessage(WorkMessage.Train, plan.SweepId, plan.Jobs[0].JobId), Assert.Single(await SweepRig.PeekAllAsync(_rig.Queues.Train)));
+        // the message carries the trace context saved at submit, so the resumed work reports to the sweep's trace
+        var traceParent = await SweepTrace.ReadAsync(_rig.Blobs, plan.SweepId);
+        Assert.Equal(new WorkMessage(WorkMessage.Train, plan.SweepId, plan.Jobs[0].JobId, traceParent), Assert.Single(await SweepRig.PeekAllAsync(_rig.Queues.Train)));
         var s = await _rig.RunAsync(plan, plan.Runs[0].RunId);
         Assert.Equal(Lifecycle.Pending, s.Status);
         Assert.Null(s.Owner);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sae.Cli.Telemetry;
 
 namespace Sae.Cli.Commands;
 
@@ -11,6 +12,7 @@ internal static class SaeCommand
     /// <summary>Parses <paramref name="args"/>, runs the chosen command and returns its exit code.</summary>
     public static int Run(string[] args)
     {
+        using var telemetry = TelemetrySetup.Start(); // disposed on every way out: flushes buffered spans and metrics
         var root = new RootCommand(
             "sae: train many sparse autoencoders on the same activations with different seeds and measure which features they share.");
         root.Subcommands.Add(TrainCommand.Create());
