@@ -28,9 +28,10 @@ public static class StorageResilience
             UseJitter = true,
             Delay = TimeSpan.FromMilliseconds(200),
             MaxDelay = TimeSpan.FromSeconds(5),
-            OnRetry = _ =>
+            OnRetry = args =>
             {
                 Interlocked.Increment(ref _retries);
+                SaeTelemetry.CountStorageRetry(args.Outcome.Exception?.GetType().Name ?? "unknown");
                 return default;
             },
         })

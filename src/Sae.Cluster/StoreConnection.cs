@@ -31,6 +31,9 @@ public sealed class StoreConnection : IDisposable
     /// <summary>The train and compare queues.</summary>
     public WorkQueues Queues { get; }
 
+    /// <summary>The store's directory when it is a local one, else null.</summary>
+    public string? LocalRoot => (_owned as FileBlobStore)?.Root;
+
     /// <summary>Where the store is, without secrets ("Azure Storage account devstoreaccount1 at http://…", or the directory).</summary>
     public string Description { get; }
 
@@ -52,7 +55,8 @@ public sealed class StoreConnection : IDisposable
             if (mustExist && !Directory.Exists(store))
                 throw new SaeInputException($"--store {store}: no such directory.");
             var files = new FileBlobStore(store);
-            return new StoreConnection(files, new WorkQueues(new FileWorkQueue(files, WorkMessage.Train), new FileWorkQueue(files, WorkMessage.Compare)), files.Root, files);
+            return new StoreConnection(new InstrumentedBlobStore(files),
+                InstrumentedWorkQueue.Wrap(new WorkQueues(new FileWorkQueue(files, WorkMessage.Train), new FileWorkQueue(files, WorkMessage.Compare))), files.Root, files);
         }
         BlobContainerClient container;
         QueueServiceClient queues;
@@ -85,8 +89,8 @@ public sealed class StoreConnection : IDisposable
         {
             throw new SaeInputException($"cannot reach the store ({description}): {FirstLine(e)}", e);
         }
-        return new StoreConnection(new AzureBlobStore(container), new WorkQueues(new AzureWorkQueue(train, WorkMessage.Train), new AzureWorkQueue(compare, WorkMessage.Compare)),
-            description, null);
+        return new StoreConnection(new InstrumentedBlobStore(new AzureBlobStore(container)),
+            InstrumentedWorkQueue.Wrap(new WorkQueues(new AzureWorkQueue(train, WorkMessage.Train), new AzureWorkQueue(compare, WorkMessage.Compare))), description, null);
     }
 
     /// <inheritdoc/>

@@ -142,5 +142,5 @@ internal static class SweepCommand
 
     /// <summary>Local scratch for a client (dataset import, report files before upload): inside a directory store, else in the temp folder.</summary>
     internal static string ClientWorkDirectory(StoreConnection store) =>
-        store.Blobs is FileBlobStore files ? Path.Combine(files.Root, ".work") : Path.Combine(Path.GetTempPath(), "sae-client");
+        store.LocalRoot is { } root ? Path.Combine(root, ".work") : Path.Combine(Path.GetTempPath(), "sae-client");
 }
