@@ -23,13 +23,16 @@ internal sealed class Azurite : IDisposable
     {
         _location = location;
         Directory.CreateDirectory(location);
-        (BlobPort, QueuePort) = FreePorts();
+        (BlobPort, QueuePort, TablePort) = FreePorts();
         Start();
     }
 
     public int BlobPort { get; }
 
     public int QueuePort { get; }
+
+    /// <summary>Azurite always starts its table service too: give it a free port rather than the fixed 10002.</summary>
+    public int TablePort { get; }
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};"
@@ -52,6 +55,7 @@ internal sealed class Azurite : IDisposable
         {
             "--location", _location, "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1",
             "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         })
             psi.ArgumentList.Add(a);
         _process = Process.Start(psi)!;
@@ -87,13 +91,15 @@ internal sealed class Azurite : IDisposable
     }
 
     // both held open together, so they differ; the test classes using Azurite run one at a time (collection "azurite")
-    private static (int, int) FreePorts()
+    private static (int, int, int) FreePorts()
     {
         using var a = new TcpListener(IPAddress.Loopback, 0);
         using var b = new TcpListener(IPAddress.Loopback, 0);
+        using var c = new TcpListener(IPAddress.Loopback, 0);
         a.Start();
         b.Start();
-        return (((IPEndPoint)a.LocalEndpoint).Port, ((IPEndPoint)b.LocalEndpoint).Port);
+        c.Start();
+        return (((IPEndPoint)a.LocalEndpoint).Port, ((IPEndPoint)b.LocalEndpoint).Port, ((IPEndPoint)c.LocalEndpoint).Port);
     }
 
     private static bool Listening(int port)

@@ -124,10 +124,11 @@ internal static class ClusterBench
         string exe = Path.Combine(dir?.FullName ?? ".", ".tools", "azurite", "node_modules", ".bin", "azurite");
         if (!File.Exists(exe))
             throw new Commands.UserErrorException($"the cluster benchmark needs Azurite at {exe}: run ./scripts/test.sh or `npm install --prefix .tools/azurite azurite@3.35.0`.");
-        int blob = FreePort(), queue = FreePort();
+        int blob = FreePort(), queue = FreePort(), table = FreePort();
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[] { "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1",
-            "--blobPort", blob.ToString(CultureInfo.InvariantCulture), "--queuePort", queue.ToString(CultureInfo.InvariantCulture) })
+            "--blobPort", blob.ToString(CultureInfo.InvariantCulture), "--queuePort", queue.ToString(CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };
