@@ -1,4 +1,5 @@
 using System.Text;
+using Sae.Cli.Bench;
 using Sae.Cluster;
 
 namespace Sae.Cli.Tests;
@@ -8,9 +9,9 @@ namespace Sae.Cli.Tests;
 public sealed class AzureStoreTests : IDisposable
 {
     private readonly TempDir _dir = new();
-    private readonly Azurite _azurite;
+    private readonly LocalAzurite _azurite;
 
-    public AzureStoreTests() => _azurite = new Azurite(_dir.File("azurite"));
+    public AzureStoreTests() => _azurite = new LocalAzurite(_dir.File("azurite"));
 
     public void Dispose()
     {
@@ -61,17 +62,17 @@ public sealed class AzureStoreTests : IDisposable
     [Fact]
     public void Cli_MalformedOrWrongStore_ErrorNeverShowsTheKey()
     {
-        string malformed = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Azurite.AccountKey}!!;BlobEndpoint=not a url;";
+        string malformed = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={LocalAzurite.AccountKey}!!;BlobEndpoint=not a url;";
         using var p = SaeProcess.Start(new Dictionary<string, string> { [ClusterNames.StoreVariable] = malformed }, "sweep", "status");
         string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
         p.WaitForExit();
         Assert.Equal(2, p.ExitCode);
         Assert.Contains("sae: error:", output, StringComparison.Ordinal);
-        Assert.DoesNotContain(Azurite.AccountKey, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(LocalAzurite.AccountKey, output, StringComparison.Ordinal);
         var ok = SaeProcess.Start(new Dictionary<string, string> { [ClusterNames.StoreVariable] = _azurite.ConnectionString }, "sweep", "status");
         string okOutput = ok.StandardOutput.ReadToEnd() + ok.StandardError.ReadToEnd();
         ok.WaitForExit();
         Assert.Contains("holds no sweep", okOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain(Azurite.AccountKey, okOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(LocalAzurite.AccountKey, okOutput, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Sae.Cli.Bench;
 using Sae.Cluster;
 
 namespace Sae.Cli.Tests;
@@ -16,9 +17,9 @@ internal sealed class ClusterFixture : IDisposable
     private readonly Lock _gate = new();
     private int _started;
 
-    public ClusterFixture() => Azurite = new Azurite(_dir.File("azurite"));
+    public ClusterFixture() => Azurite = new LocalAzurite(_dir.File("azurite"));
 
-    public Azurite Azurite { get; }
+    public LocalAzurite Azurite { get; }
 
     public TempDir Dir => _dir;
 

@@ -1,3 +1,4 @@
+using Sae.Cli.Bench;
 using Sae.Cluster;
 
 namespace Sae.Cli.Tests;
@@ -72,7 +73,7 @@ public sealed class ClusterSweepTests
         AssertCompletedOnce(snapshot);
         AssertBoundedRepeats(snapshot);
         await AssertSameBitsAsync(store.Blobs, plan, cluster.Dir.File("embedded"), cluster.Dir.File("download"));
-        Assert.DoesNotContain(Azurite.AccountKey, cluster.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(LocalAzurite.AccountKey, cluster.Output, StringComparison.Ordinal);
     }
 
     private static void AssertCompletedOnce(SweepSnapshot s)

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Sae.Cluster;
 
@@ -32,16 +30,15 @@ internal static class ClusterBench
     {
         string root = Path.Combine(Path.GetTempPath(), $"sae-cluster-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(root);
-        using var azurite = StartAzurite(root, out string connection);
         var results = new JsonArray();
         try
         {
+            using var azurite = new LocalAzurite(Path.Combine(root, "azurite"));
             foreach (int n in workerCounts)
-                results.Add(Measure(n, connection, root));
+                results.Add(Measure(n, azurite.ConnectionString, root));
         }
         finally
         {
-            azurite.Kill(entireProcessTree: true);
             Directory.Delete(root, recursive: true);
         }
         double? single = results.FirstOrDefault(r => r!["workers"]!.GetValue<int>() == 1)?["items_per_s"]?.GetValue<double>();
@@ -114,57 +111,5 @@ internal static class ClusterBench
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;
-    }
-
-    private static Process StartAzurite(string root, out string connection)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orleans.Sae.sln")))
-            dir = dir.Parent;
-        string exe = Path.Combine(dir?.FullName ?? ".", ".tools", "azurite", "node_modules", ".bin", "azurite");
-        if (!File.Exists(exe))
-            throw new Commands.UserErrorException($"the cluster benchmark needs Azurite at {exe}: run ./scripts/test.sh or `npm install --prefix .tools/azurite azurite@3.35.0`.");
-        int blob = FreePort(), queue = FreePort(), table = FreePort();
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1",
-            "--blobPort", blob.ToString(CultureInfo.InvariantCulture), "--queuePort", queue.ToString(CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(CultureInfo.InvariantCulture) })
-            psi.ArgumentList.Add(a);
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
-            + $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;";
-        var clock = Stopwatch.StartNew();
-        while (!Listening(blob) || !Listening(queue))
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(30) || p.HasExited)
-                throw new InvalidOperationException("Azurite did not start.");
-            Thread.Sleep(50);
-        }
-        return p;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool Listening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }
