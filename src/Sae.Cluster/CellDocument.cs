@@ -8,7 +8,7 @@ public sealed record CellDocument
     /// <summary>The cell key (also the prefix of its run ids).</summary>
     public required string Key { get; init; }
 
-    /// <summary>"topk" or "relu".</summary>
+    /// <summary>The architecture's name ("topk", "relu", …; see SaeArchitectures).</summary>
     public required string Architecture { get; init; }
 
     /// <summary>Input dimension.</summary>
@@ -68,7 +68,7 @@ public sealed record CellDocument
     internal static CellDocument From(CellSpec c) => new()
     {
         Key = c.Key,
-        Architecture = c.Sae.Architecture == SaeArchitecture.TopK ? "topk" : "relu",
+        Architecture = c.Sae.Spec.Name,
         D = c.Sae.Dimension,
         Latents = c.Sae.Latents,
         K = c.Sae.K,
@@ -89,8 +89,17 @@ public sealed record CellDocument
         DataSeed = c.Train.DataSeed,
     };
 
+    /// <summary>k when the architecture has one (results and reports), else null.</summary>
+    internal int? UsedK => Spec.Uses(SaeSettings.K) ? K : null;
+
+    /// <summary>λ when the architecture has one, else null.</summary>
+    internal double? UsedL1 => Spec.Uses(SaeSettings.L1) ? L1 : null;
+
+    private ArchitectureSpec Spec => SaeArchitectures.FromName(Architecture)
+        ?? throw new SaeInputException($"cell {Key}: architecture must be {SaeArchitectures.NameList} (got '{Architecture}').");
+
     /// <summary>The SAE configuration.</summary>
-    public SaeConfig Sae() => new(Architecture == "topk" ? SaeArchitecture.TopK : SaeArchitecture.ReluL1, D, Latents, K, L1, L1WarmupSteps, MultiTopk, AuxkAlpha, DeadTokens);
+    public SaeConfig Sae() => new(Spec.Id, D, Latents, K, L1, L1WarmupSteps, MultiTopk, AuxkAlpha, DeadTokens);
 
     /// <summary>The optimiser configuration with <paramref name="threads"/> kernel threads.</summary>
     public TrainConfig Train(int threads) => new(Batch, Steps, Lr, LrWarmupSteps, LrDecay == "linear" ? LearningRateDecay.Linear : LearningRateDecay.None,

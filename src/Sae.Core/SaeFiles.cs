@@ -30,7 +30,7 @@ public static class SaeFiles
         }
         writer.AddMetadata("format", "pt");
         writer.Write(Path.Combine(directory, WeightsFile(layout)));
-        var cfg = layout == SaeFileLayout.Sparsify ? SparsifyConfig(config) : SaeLensConfig(config);
+        var cfg = layout == SaeFileLayout.Sparsify ? config.Spec.SparsifyConfig(config) : config.Spec.SaeLensConfig(config);
         foreach (var (key, value) in extraConfig ?? [])
             cfg[key] = value?.DeepClone();
         AtomicFile.WriteText(Path.Combine(directory, "cfg.json"), cfg.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
@@ -96,40 +96,6 @@ public static class SaeFiles
         file.ReadFloat32(name, destination);
     }
 
-    private static JsonObject SparsifyConfig(SaeConfig c) => new()
-    {
-        ["activation"] = c.Architecture == SaeArchitecture.TopK ? "topk" : "relu",
-        ["expansion_factor"] = Math.Max(1, c.Latents / c.Dimension),
-        ["normalize_decoder"] = c.NormalizeDecoder,
-        ["num_latents"] = c.Latents,
-        ["k"] = c.K,
-        ["multi_topk"] = c.MultiTopK,
-        ["skip_connection"] = false,
-        ["d_in"] = c.Dimension,
-        ["l1_coefficient"] = c.Architecture == SaeArchitecture.ReluL1 ? c.L1Coefficient : null,
-    };
-
-    private static JsonObject SaeLensConfig(SaeConfig c)
-    {
-        var cfg = new JsonObject
-        {
-            ["architecture"] = c.Architecture == SaeArchitecture.TopK ? "topk" : "standard",
-            ["d_in"] = c.Dimension,
-            ["d_sae"] = c.Latents,
-            ["dtype"] = "float32",
-            ["device"] = "cpu",
-            ["apply_b_dec_to_input"] = true,
-            ["normalize_activations"] = "none",
-            ["reshape_activations"] = "none",
-            ["metadata"] = new JsonObject { ["sae_lens_training_version"] = null, ["trained_by"] = "Orleans.Sae" },
-        };
-        if (c.Architecture == SaeArchitecture.TopK)
-            cfg["k"] = c.K;
-        else
-            cfg["l1_coefficient"] = c.L1Coefficient;
-        return cfg;
-    }
-
     private static JsonObject ReadConfig(string path)
     {
         try
@@ -143,16 +109,8 @@ public static class SaeFiles
         }
     }
 
-    private static SaeArchitecture? Architecture(JsonObject? cfg, SaeFileLayout layout)
-    {
-        string? name = cfg?[layout == SaeFileLayout.Sparsify ? "activation" : "architecture"]?.GetValue<string>();
-        return name switch
-        {
-            "topk" => SaeArchitecture.TopK,
-            "relu" or "standard" => SaeArchitecture.ReluL1,
-            _ => null,
-        };
-    }
+    private static SaeArchitecture? Architecture(JsonObject? cfg, SaeFileLayout layout) =>
+        SaeArchitectures.FromFileName(cfg?[layout == SaeFileLayout.Sparsify ? "activation" : "architecture"]?.GetValue<string>())?.Id;
 
     private static float[] Transpose(ReadOnlySpan<float> x, int rows, int cols)
     {

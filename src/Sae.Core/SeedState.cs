@@ -10,7 +10,7 @@ internal sealed class SeedState
     public SeedState(SaeConfig config, ulong seed)
     {
         Seed = seed;
-        Model = config.Architecture == SaeArchitecture.TopK ? new TopKModel(config) : new ReluL1Model(config);
+        Model = config.Spec.CreateModel(config);
         Parameters = new SaeParameters(config.Latents, config.Dimension);
         Gradient = new SaeParameters(config.Latents, config.Dimension);
         AdamM = new SaeParameters(config.Latents, config.Dimension);

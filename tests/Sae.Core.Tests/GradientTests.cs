@@ -22,7 +22,7 @@ public class GradientTests
         var x = new float[rows * config.Dimension];
         data.ReadRows(0, x);
         var p = new SaeParameters(config.Latents, config.Dimension);
-        var model = arch == SaeArchitecture.TopK ? (ISaeModel)new TopKModel(config) : new ReluL1Model(config);
+        var model = config.Spec.CreateModel(config);
         model.Initialize(p, 11, x, rows, 1);
         // move off the initial symmetric point (W_enc = W_dec) and give the biases some value
         var rng = new Random(5);
@@ -117,7 +117,7 @@ public class GradientTests
     private static void AssertMatchesReference(SaeConfig config, SaeParameters p, float[] x, int rows)
     {
         var arch = config.Architecture;
-        var model = arch == SaeArchitecture.TopK ? (ISaeModel)new TopKModel(config) : new ReluL1Model(config);
+        var model = config.Spec.CreateModel(config);
         var grad = new SaeParameters(config.Latents, config.Dimension);
         var fires = new long[config.Latents];
         var idle = config.Latents == 10 ? Idle() : new long[config.Latents];

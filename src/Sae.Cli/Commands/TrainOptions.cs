@@ -9,9 +9,9 @@ internal sealed class TrainOptions
 {
     public Option<string> Data { get; } = new("--data") { Description = "Activations: a .npy or .safetensors file, or a directory of shards (manifest.json, else name order).", Required = true };
     public Option<string?> Tensor { get; } = new("--tensor") { Description = "Tensor name inside .safetensors files (default: the only tensor)." };
-    public Option<string> Arch { get; } = new("--arch") { Description = "topk (sparsify recipe) or relu (SAELens ReLU + L1).", DefaultValueFactory = _ => "topk" };
+    public Option<string> Arch { get; } = new("--arch") { Description = SaeArchitectures.Help + ".", DefaultValueFactory = _ => "topk" };
     public Option<int> Latents { get; } = new("--latents") { Description = "Number of latents n.", Required = true };
-    public Option<int> K { get; } = new("--k") { Description = "TopK: active latents per token.", DefaultValueFactory = _ => 32 };
+    public Option<int> K { get; } = new("--k") { Description = $"{SaeArchitectures.NamesUsing(SaeSettings.K)}: active latents per token.", DefaultValueFactory = _ => 32 };
     public Option<double> L1 { get; } = new("--l1") { Description = "ReLU: L1 coefficient λ (SAELens default 1e-3; the right value scales with your activations' norm).", DefaultValueFactory = _ => 1e-3 };
     public Option<int> L1Warmup { get; } = new("--l1-warmup-steps") { Description = "ReLU: steps over which λ ramps up from 0.", DefaultValueFactory = _ => 0 };
     public Option<bool> MultiTopK { get; } = new("--multi-topk") { Description = "TopK: add sparsify's Multi-TopK loss, FVU(top 4k)/8." };
@@ -22,7 +22,7 @@ internal sealed class TrainOptions
     public Option<long?> Steps { get; } = new("--steps") { Description = "Training length in optimisation steps (instead of --tokens)." };
     public Option<int> Batch { get; } = new("--batch") { Description = "Tokens per step.", DefaultValueFactory = _ => 4096 };
     public Option<string> Out { get; } = new("--out") { Description = "Output directory: OUT/seed{S}/ per seed.", Required = true };
-    public Option<double?> Lr { get; } = new("--lr") { Description = "Peak learning rate (default: 2e-4/√(n/16384) for topk, 3e-4 for relu)." };
+    public Option<double?> Lr { get; } = new("--lr") { Description = $"Peak learning rate (default: {string.Join(", ", SaeArchitectures.All.Select(a => $"{a.DefaultLearningRateText} for {a.Name}"))})." };
     public Option<int> LrWarmup { get; } = new("--lr-warmup-steps") { Description = "Linear learning-rate warm-up steps (0 = off).", DefaultValueFactory = _ => 1000 };
     public Option<string> LrDecay { get; } = new("--lr-decay") { Description = "linear (to 0 at the last step) or none.", DefaultValueFactory = _ => "linear" };
     public Option<string> GradClip { get; } = new("--grad-clip") { Description = "Maximum global gradient norm, or none.", DefaultValueFactory = _ => "1.0" };
@@ -38,13 +38,9 @@ internal sealed class TrainOptions
     /// <summary>Builds the job from parsed options and the opened data (whose d decides the SAE's).</summary>
     public TrainingJobSpec ToSpec(ParseResult r, IActivationSource data)
     {
-        var arch = r.GetValue(Arch) switch
-        {
-            "topk" => SaeArchitecture.TopK,
-            "relu" => SaeArchitecture.ReluL1,
-            var other => throw new UserErrorException($"--arch must be topk or relu (got '{other}')."),
-        };
-        var sae = new SaeConfig(arch, data.Dimension, r.GetValue(Latents), r.GetValue(K), r.GetValue(L1), r.GetValue(L1Warmup),
+        string? name = r.GetValue(Arch);
+        var arch = SaeArchitectures.FromName(name) ?? throw new UserErrorException($"--arch must be {SaeArchitectures.NameList} (got '{name}').");
+        var sae = new SaeConfig(arch.Id, data.Dimension, r.GetValue(Latents), r.GetValue(K), r.GetValue(L1), r.GetValue(L1Warmup),
             r.GetValue(MultiTopK), r.GetValue(AuxKAlpha), r.GetValue(DeadTokens));
         int batch = r.GetValue(Batch);
         if (batch < 1)
