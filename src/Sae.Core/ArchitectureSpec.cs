@@ -60,6 +60,9 @@ internal sealed record ArchitectureSpec
     /// <summary>SAELens' cfg.json "architecture".</summary>
     public required string SaeLensArchitecture { get; init; }
 
+    /// <summary>Per-latent tensors beyond the four (thresholds, gates), saved with the weights; none for TopK and ReLU+L1.</summary>
+    public IReadOnlyList<SaeExtraTensor> ExtraTensors { get; init; } = [];
+
     /// <summary>True when every flag of <paramref name="settings"/> applies.</summary>
     public bool Uses(SaeSettings settings) => (Settings & settings) == settings;
 

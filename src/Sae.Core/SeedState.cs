@@ -11,10 +11,12 @@ internal sealed class SeedState
     {
         Seed = seed;
         Model = config.Spec.CreateModel(config);
-        Parameters = new SaeParameters(config.Latents, config.Dimension);
-        Gradient = new SaeParameters(config.Latents, config.Dimension);
-        AdamM = new SaeParameters(config.Latents, config.Dimension);
-        AdamV = new SaeParameters(config.Latents, config.Dimension);
+        // the architecture's extra tensors ride along in all four, so TrainedTensors line up one to one
+        var extras = config.Spec.ExtraTensors;
+        Parameters = new SaeParameters(config.Latents, config.Dimension, extras);
+        Gradient = new SaeParameters(config.Latents, config.Dimension, extras);
+        AdamM = new SaeParameters(config.Latents, config.Dimension, extras);
+        AdamV = new SaeParameters(config.Latents, config.Dimension, extras);
         TokensSinceFired = new long[config.Latents];
         Fires = new long[config.Latents];
     }
