@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Sae.Core;
 
 namespace Sae.Cluster;
@@ -34,6 +35,10 @@ public sealed record CellDocument
 
     /// <summary>Tokens without firing after which a latent counts as dead.</summary>
     public long DeadTokens { get; init; }
+
+    /// <summary>BatchTopK: the step after which the inference threshold is measured; null (not stored) for the others.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ThresholdStartStep { get; init; }
 
     /// <summary>Batch size.</summary>
     public int Batch { get; init; }
@@ -77,6 +82,7 @@ public sealed record CellDocument
         MultiTopk = c.Sae.MultiTopK,
         AuxkAlpha = c.Sae.AuxKAlpha,
         DeadTokens = c.Sae.DeadTokens,
+        ThresholdStartStep = c.Sae.Spec.Uses(SaeSettings.ThresholdStart) ? c.Sae.ThresholdStartStep : null,
         Batch = c.Train.BatchSize,
         Steps = c.Train.Steps,
         Lr = c.Train.ResolveLearningRate(c.Sae),
@@ -99,7 +105,7 @@ public sealed record CellDocument
         ?? throw new SaeInputException($"cell {Key}: architecture must be {SaeArchitectures.NameList} (got '{Architecture}').");
 
     /// <summary>The SAE configuration.</summary>
-    public SaeConfig Sae() => new(Spec.Id, D, Latents, K, L1, L1WarmupSteps, MultiTopk, AuxkAlpha, DeadTokens);
+    public SaeConfig Sae() => new(Spec.Id, D, Latents, K, L1, L1WarmupSteps, MultiTopk, AuxkAlpha, DeadTokens, ThresholdStartStep ?? 1000);
 
     /// <summary>The optimiser configuration with <paramref name="threads"/> kernel threads.</summary>
     public TrainConfig Train(int threads) => new(Batch, Steps, Lr, LrWarmupSteps, LrDecay == "linear" ? LearningRateDecay.Linear : LearningRateDecay.None,

@@ -49,11 +49,12 @@ internal static class SweepGrid
     {
         try
         {
-            // training-wide defaults (multi_topk, auxk_alpha) apply to the architectures that use them
+            // training-wide defaults (multi_topk, auxk_alpha, threshold_start_step) apply to the architectures that use them
             var sae = new SaeConfig(arch.Id, dimension, latents, k: arch.Uses(SaeSettings.K) ? (int)sparsity : 32,
                 l1Coefficient: arch.Uses(SaeSettings.L1) ? sparsity : 1e-3, l1WarmupSteps: t.L1WarmupSteps ?? 0,
                 multiTopK: arch.Uses(SaeSettings.MultiTopK) && (t.MultiTopk ?? false), auxKAlpha: arch.Uses(SaeSettings.AuxK) ? t.AuxkAlpha ?? 0 : 0,
-                deadTokens: t.DeadTokens ?? 10_000_000);
+                deadTokens: t.DeadTokens ?? 10_000_000,
+                thresholdStartStep: arch.Uses(SaeSettings.ThresholdStart) ? t.ThresholdStartStep ?? 1000 : 1000);
             var train = new TrainConfig(g.Batch ?? t.Batch ?? 4096, steps, g.Lr ?? t.Lr, t.LrWarmupSteps ?? 1000, Decay(t.LrDecay, where),
                 GradClip(t.GradClip, where), dataSeed: t.DataSeed);
             return new CellSpec(Key(sae, train, datasetKey), sae, train);
@@ -91,6 +92,9 @@ internal static class SweepGrid
         string identity = string.Create(inv,
             $"{datasetKey}|{sae.Architecture}|{sae.Dimension}|{sae.Latents}|{sae.K}|{sae.L1Coefficient:R}|{sae.L1WarmupSteps}|{sae.MultiTopK}|{sae.AuxKAlpha:R}|{sae.DeadTokens}|"
             + $"{train.BatchSize}|{train.Steps}|{train.ResolveLearningRate(sae):R}|{train.WarmupSteps}|{train.Decay}|{train.GradClip:R}|{train.Beta1:R}|{train.Beta2:R}|{train.Epsilon:R}|{train.DataSeed}");
+        // settings only some architectures have are appended, so the other cells keep their keys
+        if (sae.Spec.Uses(SaeSettings.ThresholdStart))
+            identity += string.Create(inv, $"|{sae.ThresholdStartStep}");
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)).AsSpan(0, 3));
         return $"{prefix}-{hash}".Replace('+', 'p');
     }

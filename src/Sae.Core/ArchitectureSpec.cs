@@ -20,6 +20,9 @@ internal enum SaeSettings
 
     /// <summary>sparsify's AuxK term on dead latents (--auxk-alpha).</summary>
     AuxK = 8,
+
+    /// <summary>BatchTopK's inference threshold and when it starts (--threshold-start-step).</summary>
+    ThresholdStart = 16,
 }
 
 /// <summary>
@@ -57,8 +60,16 @@ internal sealed record ArchitectureSpec
     /// <summary>sparsify's cfg.json "activation".</summary>
     public required string SparsifyActivation { get; init; }
 
-    /// <summary>SAELens' cfg.json "architecture".</summary>
+    /// <summary>SAELens' cfg.json "architecture": the inference class SAELens loads it as.</summary>
     public required string SaeLensArchitecture { get; init; }
+
+    /// <summary>
+    /// True when SAELens has no inference class of this name and saves it as another
+    /// (<see cref="SaeLensArchitecture"/>, e.g. a trained BatchTopK SAE as "jumprelu"): our SAELens
+    /// cfg.json then also says metadata.training_architecture = <see cref="Name"/>, which is what
+    /// identifies it when loaded.
+    /// </summary>
+    public bool SavedAsOther { get; init; }
 
     /// <summary>Per-latent tensors beyond the four (thresholds, gates), saved with the weights; none for TopK and ReLU+L1.</summary>
     public IReadOnlyList<SaeExtraTensor> ExtraTensors { get; init; } = [];
@@ -67,7 +78,7 @@ internal sealed record ArchitectureSpec
     public bool Uses(SaeSettings settings) => (Settings & settings) == settings;
 
     /// <summary>True when a cfg.json naming <paramref name="name"/> (as activation or architecture) holds this architecture.</summary>
-    public bool IsNamed(string name) => name == Name || name == SparsifyActivation || name == SaeLensArchitecture;
+    public bool IsNamed(string name) => name == Name || name == SparsifyActivation || (name == SaeLensArchitecture && !SavedAsOther);
 
     /// <summary>
     /// The SAE's part of OUT/train.json, in a fixed key order. Settings the architecture does not use
@@ -84,6 +95,9 @@ internal sealed record ArchitectureSpec
         o["dead_feature_threshold"] = c.DeadTokens;
         o["l1_coefficient"] = Uses(SaeSettings.L1) ? c.L1Coefficient : null;
         o["l1_warmup_steps"] = Uses(SaeSettings.L1) ? c.L1WarmupSteps : null;
+        // keys only some architectures have come last, so the others' train.json stays as it was
+        if (Uses(SaeSettings.ThresholdStart))
+            o["threshold_start_step"] = c.ThresholdStartStep;
     }
 
     /// <summary>sparsify's cfg.json (SaeConfig's fields; l1_coefficient is ours, null when unused).</summary>
@@ -115,6 +129,8 @@ internal sealed record ArchitectureSpec
             ["reshape_activations"] = "none",
             ["metadata"] = new JsonObject { ["sae_lens_training_version"] = null, ["trained_by"] = "Orleans.Sae" },
         };
+        if (SavedAsOther)
+            cfg["metadata"]!["training_architecture"] = Name;
         if (Uses(SaeSettings.K))
             cfg["k"] = c.K;
         if (Uses(SaeSettings.L1))

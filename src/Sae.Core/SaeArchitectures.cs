@@ -40,8 +40,30 @@ internal static class SaeArchitectures
         SaeLensArchitecture = "standard",
     };
 
+    /// <summary>
+    /// BatchTopK as dictionary_learning trains it, with sparsify's TopK recipe otherwise (FVU loss,
+    /// unit decoder rows, init, AuxK); saved with its inference threshold, in SAELens' layout as the
+    /// JumpReLU SAE that SAELens itself saves a trained BatchTopK SAE as.
+    /// </summary>
+    public static ArchitectureSpec BatchTopK { get; } = new()
+    {
+        Id = SaeArchitecture.BatchTopK,
+        Name = "batchtopk",
+        Summary = "top k·batch over the whole batch, inference threshold",
+        Settings = SaeSettings.K | SaeSettings.AuxK | SaeSettings.ThresholdStart,
+        NormalizeDecoder = true,
+        // dictionary_learning's default, the same law as sparsify's
+        DefaultLearningRate = c => 2e-4 / Math.Sqrt(c.Latents / 16384.0),
+        DefaultLearningRateText = "2e-4/√(n/16384)",
+        CreateModel = c => new TopKModel(c, TopKSelection.Batch),
+        SparsifyActivation = "batchtopk",
+        SaeLensArchitecture = "jumprelu",
+        SavedAsOther = true,
+        ExtraTensors = [new SaeExtraTensor(BatchSelection.ThresholdName, Trained: false)],
+    };
+
     /// <summary>Every architecture, in the order help texts list them.</summary>
-    public static IReadOnlyList<ArchitectureSpec> All { get; } = [TopK, ReluL1];
+    public static IReadOnlyList<ArchitectureSpec> All { get; } = [TopK, ReluL1, BatchTopK];
 
     /// <summary>"topk or relu": the names, for error messages.</summary>
     public static string NameList => Join(All.Select(a => a.Name).ToList());
@@ -59,7 +81,7 @@ internal static class SaeArchitectures
     /// <summary>The architecture called <paramref name="name"/> in the CLI and sweep files, or null.</summary>
     public static ArchitectureSpec? FromName(string? name) => All.FirstOrDefault(a => a.Name == name);
 
-    /// <summary>The architecture a cfg.json names (sparsify's activation or SAELens' architecture), or null.</summary>
+    /// <summary>The architecture a cfg.json names (sparsify's activation or SAELens' architecture), or null; see also <see cref="ArchitectureSpec.SavedAsOther"/>.</summary>
     public static ArchitectureSpec? FromFileName(string? name) => name is null ? null : All.FirstOrDefault(a => a.IsNamed(name));
 
     /// <summary>"topk" or "topk, batchtopk or abstopk": the architectures that use <paramref name="settings"/>.</summary>

@@ -8,7 +8,7 @@ public sealed record SaeConfig
 {
     /// <summary>Creates and validates a configuration.</summary>
     public SaeConfig(SaeArchitecture architecture, int dimension, int latents, int k = 32, double l1Coefficient = 1e-3, int l1WarmupSteps = 0,
-        bool multiTopK = false, double auxKAlpha = 0, long deadTokens = 10_000_000)
+        bool multiTopK = false, double auxKAlpha = 0, long deadTokens = 10_000_000, int thresholdStartStep = 1000)
     {
         Architecture = architecture;
         Dimension = dimension;
@@ -19,6 +19,7 @@ public sealed record SaeConfig
         MultiTopK = multiTopK;
         AuxKAlpha = auxKAlpha;
         DeadTokens = deadTokens;
+        ThresholdStartStep = thresholdStartStep;
         Validate();
     }
 
@@ -49,6 +50,9 @@ public sealed record SaeConfig
     /// <summary>A latent not selected for more than this many tokens is dead (sparsify's dead_feature_threshold).</summary>
     public long DeadTokens { get; }
 
+    /// <summary>BatchTopK: the inference threshold is first measured after this step (dictionary_learning's threshold_start_step).</summary>
+    public int ThresholdStartStep { get; }
+
     /// <summary>sparsify's normalize_decoder: unit-norm decoder rows (the TopK family).</summary>
     public bool NormalizeDecoder => Spec.NormalizeDecoder;
 
@@ -77,6 +81,8 @@ public sealed record SaeConfig
             throw new SaeInputException($"--multi-topk applies to --arch {SaeArchitectures.NamesUsing(SaeSettings.MultiTopK)} only.");
         if (AuxKAlpha > 0 && !spec.Uses(SaeSettings.AuxK))
             throw new SaeInputException($"--auxk-alpha applies to --arch {SaeArchitectures.NamesUsing(SaeSettings.AuxK)} only.");
+        if (ThresholdStartStep < 0)
+            throw new SaeInputException($"--threshold-start-step must be >= 0 (got {ThresholdStartStep}).");
         if (L1WarmupSteps < 0)
             throw new SaeInputException($"--l1-warmup-steps must be >= 0 (got {L1WarmupSteps}).");
     }

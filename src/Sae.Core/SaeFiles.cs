@@ -120,8 +120,14 @@ public static class SaeFiles
         }
     }
 
-    private static ArchitectureSpec? Architecture(JsonObject? cfg, SaeFileLayout layout) =>
-        SaeArchitectures.FromFileName(cfg?[layout == SaeFileLayout.Sparsify ? "activation" : "architecture"]?.GetValue<string>());
+    private static ArchitectureSpec? Architecture(JsonObject? cfg, SaeFileLayout layout)
+    {
+        // an architecture SAELens saves under another name (BatchTopK as jumprelu) says what it was trained as
+        string? trained = layout == SaeFileLayout.SaeLens ? (cfg?["metadata"] as JsonObject)?["training_architecture"]?.GetValue<string>() : null;
+        if (SaeArchitectures.FromName(trained) is { } named)
+            return named;
+        return SaeArchitectures.FromFileName(cfg?[layout == SaeFileLayout.Sparsify ? "activation" : "architecture"]?.GetValue<string>());
+    }
 
     private static float[] Transpose(ReadOnlySpan<float> x, int rows, int cols)
     {

@@ -16,6 +16,7 @@ internal sealed class TrainOptions
     public Option<int> L1Warmup { get; } = new("--l1-warmup-steps") { Description = "ReLU: steps over which λ ramps up from 0.", DefaultValueFactory = _ => 0 };
     public Option<bool> MultiTopK { get; } = new("--multi-topk") { Description = "TopK: add sparsify's Multi-TopK loss, FVU(top 4k)/8." };
     public Option<double> AuxKAlpha { get; } = new("--auxk-alpha") { Description = "TopK: weight of the AuxK loss on dead latents (0 = off; 1/32 in Gao et al.).", DefaultValueFactory = _ => 0 };
+    public Option<int> ThresholdStartStep { get; } = new("--threshold-start-step") { Description = "BatchTopK: steps before the inference threshold is first measured (dictionary_learning's threshold_start_step).", DefaultValueFactory = _ => 1000 };
     public Option<long> DeadTokens { get; } = new("--dead-tokens") { Description = "A latent not selected for more than this many tokens is dead (AuxK, metrics).", DefaultValueFactory = _ => 10_000_000 };
     public Option<string> Seeds { get; } = new("--seeds") { Description = "Seeds to train in one pass over the data, e.g. 0,1,2,3 or 0-3.", DefaultValueFactory = _ => "0" };
     public Option<long?> Tokens { get; } = new("--tokens") { Description = "Training length in tokens (rounded up to whole batches)." };
@@ -33,7 +34,7 @@ internal sealed class TrainOptions
     public Option<ulong?> DataSeed { get; } = new("--data-seed") { Description = "Shuffle the data order with this seed (a new permutation each epoch); default: file order." };
     public Option<long> MetricsEvery { get; } = new("--metrics-every") { Description = "Record metrics every N steps (default: about 100 records).", DefaultValueFactory = _ => 0 };
 
-    public IEnumerable<Option> All => [Data, Tensor, Arch, Latents, K, L1, L1Warmup, MultiTopK, AuxKAlpha, DeadTokens, Seeds, Tokens, Steps, Batch, Out, Lr, LrWarmup, LrDecay, GradClip, SaveEvery, Threads, Resume, Format, MetricsEvery, DataSeed];
+    public IEnumerable<Option> All => [Data, Tensor, Arch, Latents, K, L1, L1Warmup, MultiTopK, AuxKAlpha, ThresholdStartStep, DeadTokens, Seeds, Tokens, Steps, Batch, Out, Lr, LrWarmup, LrDecay, GradClip, SaveEvery, Threads, Resume, Format, MetricsEvery, DataSeed];
 
     /// <summary>Builds the job from parsed options and the opened data (whose d decides the SAE's).</summary>
     public TrainingJobSpec ToSpec(ParseResult r, IActivationSource data)
@@ -41,7 +42,7 @@ internal sealed class TrainOptions
         string? name = r.GetValue(Arch);
         var arch = SaeArchitectures.FromName(name) ?? throw new UserErrorException($"--arch must be {SaeArchitectures.NameList} (got '{name}').");
         var sae = new SaeConfig(arch.Id, data.Dimension, r.GetValue(Latents), r.GetValue(K), r.GetValue(L1), r.GetValue(L1Warmup),
-            r.GetValue(MultiTopK), r.GetValue(AuxKAlpha), r.GetValue(DeadTokens));
+            r.GetValue(MultiTopK), r.GetValue(AuxKAlpha), r.GetValue(DeadTokens), r.GetValue(ThresholdStartStep));
         int batch = r.GetValue(Batch);
         if (batch < 1)
             throw new UserErrorException($"--batch must be >= 1 (got {batch}).");
