@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Sae.Core;
 
 namespace Sae.Cluster;
@@ -8,7 +9,7 @@ public sealed record CellDocument
     /// <summary>The cell key (also the prefix of its run ids).</summary>
     public required string Key { get; init; }
 
-    /// <summary>"topk" or "relu".</summary>
+    /// <summary>The architecture's name ("topk", "relu", …; see SaeArchitectures).</summary>
     public required string Architecture { get; init; }
 
     /// <summary>Input dimension.</summary>
@@ -34,6 +35,10 @@ public sealed record CellDocument
 
     /// <summary>Tokens without firing after which a latent counts as dead.</summary>
     public long DeadTokens { get; init; }
+
+    /// <summary>BatchTopK: the step after which the inference threshold is measured; null (not stored) for the others.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ThresholdStartStep { get; init; }
 
     /// <summary>Batch size.</summary>
     public int Batch { get; init; }
@@ -68,7 +73,7 @@ public sealed record CellDocument
     internal static CellDocument From(CellSpec c) => new()
     {
         Key = c.Key,
-        Architecture = c.Sae.Architecture == SaeArchitecture.TopK ? "topk" : "relu",
+        Architecture = c.Sae.Spec.Name,
         D = c.Sae.Dimension,
         Latents = c.Sae.Latents,
         K = c.Sae.K,
@@ -77,6 +82,7 @@ public sealed record CellDocument
         MultiTopk = c.Sae.MultiTopK,
         AuxkAlpha = c.Sae.AuxKAlpha,
         DeadTokens = c.Sae.DeadTokens,
+        ThresholdStartStep = c.Sae.Spec.Uses(SaeSettings.ThresholdStart) ? c.Sae.ThresholdStartStep : null,
         Batch = c.Train.BatchSize,
         Steps = c.Train.Steps,
         Lr = c.Train.ResolveLearningRate(c.Sae),
@@ -89,8 +95,17 @@ public sealed record CellDocument
         DataSeed = c.Train.DataSeed,
     };
 
+    /// <summary>k when the architecture has one (results and reports), else null.</summary>
+    internal int? UsedK => Spec.Uses(SaeSettings.K) ? K : null;
+
+    /// <summary>λ when the architecture has one, else null.</summary>
+    internal double? UsedL1 => Spec.Uses(SaeSettings.L1) ? L1 : null;
+
+    private ArchitectureSpec Spec => SaeArchitectures.FromName(Architecture)
+        ?? throw new SaeInputException($"cell {Key}: architecture must be {SaeArchitectures.NameList} (got '{Architecture}').");
+
     /// <summary>The SAE configuration.</summary>
-    public SaeConfig Sae() => new(Architecture == "topk" ? SaeArchitecture.TopK : SaeArchitecture.ReluL1, D, Latents, K, L1, L1WarmupSteps, MultiTopk, AuxkAlpha, DeadTokens);
+    public SaeConfig Sae() => new(Spec.Id, D, Latents, K, L1, L1WarmupSteps, MultiTopk, AuxkAlpha, DeadTokens, ThresholdStartStep ?? 1000);
 
     /// <summary>The optimiser configuration with <paramref name="threads"/> kernel threads.</summary>
     public TrainConfig Train(int threads) => new(Batch, Steps, Lr, LrWarmupSteps, LrDecay == "linear" ? LearningRateDecay.Linear : LearningRateDecay.None,

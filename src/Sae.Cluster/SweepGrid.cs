@@ -23,20 +23,17 @@ internal static class SweepGrid
 
     private static IEnumerable<CellSpec> Expand(GridEntryFile g, TrainingFile t, int dimension, string datasetKey, string where)
     {
-        var arch = g.Architecture switch
-        {
-            "topk" => SaeArchitecture.TopK,
-            "relu" => SaeArchitecture.ReluL1,
-            var other => throw new SaeInputException($"{where}.architecture must be topk or relu (got '{other}')."),
-        };
+        var arch = SaeArchitectures.FromName(g.Architecture)
+            ?? throw new SaeInputException($"{where}.architecture must be {SaeArchitectures.NameList} (got '{g.Architecture}').");
         if (g.Latents is null || g.Latents.Count == 0)
             throw new SaeInputException($"{where}.latents must list at least one width.");
-        if (arch == SaeArchitecture.TopK && g.L1 is not null)
-            throw new SaeInputException($"{where}: l1 applies to architecture relu only.");
-        if (arch == SaeArchitecture.ReluL1 && g.K is not null)
-            throw new SaeInputException($"{where}: k applies to architecture topk only.");
+        if (!arch.Uses(SaeSettings.L1) && g.L1 is not null)
+            throw new SaeInputException($"{where}: l1 applies to architecture {SaeArchitectures.NamesUsing(SaeSettings.L1)} only.");
+        if (!arch.Uses(SaeSettings.K) && g.K is not null)
+            throw new SaeInputException($"{where}: k applies to architecture {SaeArchitectures.NamesUsing(SaeSettings.K)} only.");
         var steps = g.Steps ?? [t.Steps ?? throw new SaeInputException($"{where}: no steps (set training.steps or the entry's steps).")];
-        var sparsity = arch == SaeArchitecture.TopK ? (g.K ?? [32]).Select(k => (double)k).ToList() : g.L1 ?? [1e-3];
+        // a cell's sparsity setting: k where the architecture has one, else λ
+        var sparsity = arch.Uses(SaeSettings.K) ? (g.K ?? [32]).Select(k => (double)k).ToList() : g.L1 ?? [1e-3];
         foreach (int latents in g.Latents)
         {
             foreach (double s in sparsity)
@@ -47,15 +44,17 @@ internal static class SweepGrid
         }
     }
 
-    private static CellSpec Cell(SaeArchitecture arch, int latents, double sparsity, long steps, GridEntryFile g, TrainingFile t,
+    private static CellSpec Cell(ArchitectureSpec arch, int latents, double sparsity, long steps, GridEntryFile g, TrainingFile t,
         int dimension, string datasetKey, string where)
     {
         try
         {
-            var sae = new SaeConfig(arch, dimension, latents, k: arch == SaeArchitecture.TopK ? (int)sparsity : 32,
-                l1Coefficient: arch == SaeArchitecture.ReluL1 ? sparsity : 1e-3, l1WarmupSteps: t.L1WarmupSteps ?? 0,
-                multiTopK: arch == SaeArchitecture.TopK && (t.MultiTopk ?? false), auxKAlpha: arch == SaeArchitecture.TopK ? t.AuxkAlpha ?? 0 : 0,
-                deadTokens: t.DeadTokens ?? 10_000_000);
+            // training-wide defaults (multi_topk, auxk_alpha, threshold_start_step) apply to the architectures that use them
+            var sae = new SaeConfig(arch.Id, dimension, latents, k: arch.Uses(SaeSettings.K) ? (int)sparsity : 32,
+                l1Coefficient: arch.Uses(SaeSettings.L1) ? sparsity : 1e-3, l1WarmupSteps: t.L1WarmupSteps ?? 0,
+                multiTopK: arch.Uses(SaeSettings.MultiTopK) && (t.MultiTopk ?? false), auxKAlpha: arch.Uses(SaeSettings.AuxK) ? t.AuxkAlpha ?? 0 : 0,
+                deadTokens: t.DeadTokens ?? 10_000_000,
+                thresholdStartStep: arch.Uses(SaeSettings.ThresholdStart) ? t.ThresholdStartStep ?? 1000 : 1000);
             var train = new TrainConfig(g.Batch ?? t.Batch ?? 4096, steps, g.Lr ?? t.Lr, t.LrWarmupSteps ?? 1000, Decay(t.LrDecay, where),
                 GradClip(t.GradClip, where), dataSeed: t.DataSeed);
             return new CellSpec(Key(sae, train, datasetKey), sae, train);
@@ -88,11 +87,14 @@ internal static class SweepGrid
     internal static string Key(SaeConfig sae, TrainConfig train, string datasetKey)
     {
         var inv = CultureInfo.InvariantCulture;
-        string sparsity = sae.Architecture == SaeArchitecture.TopK ? $"k{sae.K}" : string.Create(inv, $"l1{sae.L1Coefficient:G6}");
-        string prefix = $"{(sae.Architecture == SaeArchitecture.TopK ? "topk" : "relu")}-w{sae.Latents}-{sparsity}-s{train.Steps}";
+        string sparsity = sae.Spec.Uses(SaeSettings.K) ? $"k{sae.K}" : string.Create(inv, $"l1{sae.L1Coefficient:G6}");
+        string prefix = $"{sae.Spec.Name}-w{sae.Latents}-{sparsity}-s{train.Steps}";
         string identity = string.Create(inv,
             $"{datasetKey}|{sae.Architecture}|{sae.Dimension}|{sae.Latents}|{sae.K}|{sae.L1Coefficient:R}|{sae.L1WarmupSteps}|{sae.MultiTopK}|{sae.AuxKAlpha:R}|{sae.DeadTokens}|"
             + $"{train.BatchSize}|{train.Steps}|{train.ResolveLearningRate(sae):R}|{train.WarmupSteps}|{train.Decay}|{train.GradClip:R}|{train.Beta1:R}|{train.Beta2:R}|{train.Epsilon:R}|{train.DataSeed}");
+        // settings only some architectures have are appended, so the other cells keep their keys
+        if (sae.Spec.Uses(SaeSettings.ThresholdStart))
+            identity += string.Create(inv, $"|{sae.ThresholdStartStep}");
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)).AsSpan(0, 3));
         return $"{prefix}-{hash}".Replace('+', 'p');
     }

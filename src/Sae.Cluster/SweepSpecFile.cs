@@ -85,6 +85,8 @@ internal sealed class TrainingFile
 
     public int? L1WarmupSteps { get; set; }
 
+    public int? ThresholdStartStep { get; set; }
+
     public ulong? DataSeed { get; set; }
 
     public long? CheckpointEvery { get; set; }

@@ -23,6 +23,12 @@ internal interface ISaeModel
     /// <summary>Changes the gradient before the optimiser step (sparsify: remove the part parallel to unit decoder rows).</summary>
     void ConstrainGradient(SaeParameters p, SaeParameters grad, int threads);
 
+    /// <summary>
+    /// Inference: the activations f [rows, n] (dense, zeros where a latent is off) of x [rows, d] as the
+    /// architecture computes them outside training (BatchTopK: relu(pre) above its threshold).
+    /// </summary>
+    void Encode(SaeParameters p, ReadOnlySpan<float> x, int rows, Span<float> activations, int threads);
+
     /// <summary>Changes the parameters after the optimiser step (sparsify: renormalise decoder rows).</summary>
     void ConstrainParameters(SaeParameters p, int threads);
 }

@@ -167,6 +167,25 @@ internal sealed class ReluL1Model : ISaeModel
         }
     }
 
+    public void Encode(SaeParameters p, ReadOnlySpan<float> x, int rows, Span<float> activations, int threads) =>
+        EncodeRelu(p, x, rows, activations, threads);
+
+    /// <summary>f [rows, n] = relu((x − b_dec)·W_encᵀ + b_enc), as the training forward computes it (allocates; for inference).</summary>
+    internal static void EncodeRelu(SaeParameters p, ReadOnlySpan<float> x, int rows, Span<float> f, int threads)
+    {
+        int n = p.Latents, d = p.Dimension;
+        var xc = new float[rows * d];
+        BatchMath.SubtractRows(x[..(rows * d)], p.DecoderBias, rows, xc);
+        f = f[..(rows * n)];
+        Gemm.MultiplyABt(xc, p.EncoderWeight, f, rows, n, d, threads: threads);
+        for (int b = 0; b < rows; b++)
+        {
+            var row = f.Slice(b * n, n);
+            TensorPrimitives.Add(row, p.EncoderBias, row);
+            TensorPrimitives.Max(row, 0f, row);
+        }
+    }
+
     public void ConstrainGradient(SaeParameters p, SaeParameters grad, int threads)
     {
         // SAELens' standard SAE has no decoder constraint

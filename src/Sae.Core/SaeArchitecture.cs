@@ -8,4 +8,10 @@ public enum SaeArchitecture
 
     /// <summary>ReLU SAE with an L1 penalty weighted by decoder norms, as SAELens' "standard" SAE.</summary>
     ReluL1,
+
+    /// <summary>
+    /// BatchTopK (Bussmann et al. 2024): the k·B largest activations of the whole batch, else as TopK;
+    /// an inference threshold learnt during training replaces the selection outside it.
+    /// </summary>
+    BatchTopK,
 }

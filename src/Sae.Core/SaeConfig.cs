@@ -8,7 +8,7 @@ public sealed record SaeConfig
 {
     /// <summary>Creates and validates a configuration.</summary>
     public SaeConfig(SaeArchitecture architecture, int dimension, int latents, int k = 32, double l1Coefficient = 1e-3, int l1WarmupSteps = 0,
-        bool multiTopK = false, double auxKAlpha = 0, long deadTokens = 10_000_000)
+        bool multiTopK = false, double auxKAlpha = 0, long deadTokens = 10_000_000, int thresholdStartStep = 1000)
     {
         Architecture = architecture;
         Dimension = dimension;
@@ -19,10 +19,11 @@ public sealed record SaeConfig
         MultiTopK = multiTopK;
         AuxKAlpha = auxKAlpha;
         DeadTokens = deadTokens;
+        ThresholdStartStep = thresholdStartStep;
         Validate();
     }
 
-    /// <summary>TopK or ReLU+L1.</summary>
+    /// <summary>The SAE family (see <see cref="SaeArchitectures"/> for what each one uses).</summary>
     public SaeArchitecture Architecture { get; }
 
     /// <summary>d_in: the width of the activations.</summary>
@@ -49,29 +50,39 @@ public sealed record SaeConfig
     /// <summary>A latent not selected for more than this many tokens is dead (sparsify's dead_feature_threshold).</summary>
     public long DeadTokens { get; }
 
-    /// <summary>sparsify's normalize_decoder: unit-norm decoder rows (TopK only).</summary>
-    public bool NormalizeDecoder => Architecture == SaeArchitecture.TopK;
+    /// <summary>BatchTopK: the inference threshold is first measured after this step (dictionary_learning's threshold_start_step).</summary>
+    public int ThresholdStartStep { get; }
+
+    /// <summary>sparsify's normalize_decoder: unit-norm decoder rows (the TopK family).</summary>
+    public bool NormalizeDecoder => Spec.NormalizeDecoder;
+
+    /// <summary>What the registry knows about <see cref="Architecture"/>.</summary>
+    internal ArchitectureSpec Spec => SaeArchitectures.Get(Architecture);
 
     private void Validate()
     {
-        if (!Enum.IsDefined(Architecture))
-            throw new SaeInputException($"--arch must be topk or relu (got {Architecture}).");
+        var spec = SaeArchitectures.Find(Architecture)
+            ?? throw new SaeInputException($"--arch must be {SaeArchitectures.NameList} (got {Architecture}).");
         if (Dimension < 1)
             throw new SaeInputException($"the activation dimension d must be >= 1 (got {Dimension}).");
         if (Latents < 1)
             throw new SaeInputException($"--latents must be >= 1 (got {Latents}).");
         if ((long)Latents * Dimension > int.MaxValue)
             throw new SaeInputException($"--latents {Latents} × d {Dimension} exceeds the largest weight matrix ({int.MaxValue} elements).");
-        if (Architecture == SaeArchitecture.TopK && (K < 1 || K > Latents))
+        if (spec.Uses(SaeSettings.K) && (K < 1 || K > Latents))
             throw new SaeInputException($"--k must be between 1 and --latents = {Latents} (got {K}).");
-        if (Architecture == SaeArchitecture.ReluL1 && !(L1Coefficient >= 0 && double.IsFinite(L1Coefficient)))
+        if (spec.Uses(SaeSettings.L1) && !(L1Coefficient >= 0 && double.IsFinite(L1Coefficient)))
             throw new SaeInputException($"--l1 must be a finite number >= 0 (got {L1Coefficient}).");
         if (!(AuxKAlpha >= 0 && double.IsFinite(AuxKAlpha)))
             throw new SaeInputException($"--auxk-alpha must be a finite number >= 0 (got {AuxKAlpha}).");
         if (DeadTokens < 1)
             throw new SaeInputException($"--dead-tokens must be >= 1 (got {DeadTokens}).");
-        if (Architecture != SaeArchitecture.TopK && (MultiTopK || AuxKAlpha > 0))
-            throw new SaeInputException("--multi-topk and --auxk-alpha apply to --arch topk only.");
+        if (MultiTopK && !spec.Uses(SaeSettings.MultiTopK))
+            throw new SaeInputException($"--multi-topk applies to --arch {SaeArchitectures.NamesUsing(SaeSettings.MultiTopK)} only.");
+        if (AuxKAlpha > 0 && !spec.Uses(SaeSettings.AuxK))
+            throw new SaeInputException($"--auxk-alpha applies to --arch {SaeArchitectures.NamesUsing(SaeSettings.AuxK)} only.");
+        if (ThresholdStartStep < 0)
+            throw new SaeInputException($"--threshold-start-step must be >= 0 (got {ThresholdStartStep}).");
         if (L1WarmupSteps < 0)
             throw new SaeInputException($"--l1-warmup-steps must be >= 0 (got {L1WarmupSteps}).");
     }

@@ -15,6 +15,10 @@ public static class SaeFiles
     /// <summary>Writes cfg.json and the weights into <paramref name="directory"/> (created if needed); each file atomically.</summary>
     public static void Save(string directory, SaeConfig config, SaeParameters p, SaeFileLayout layout, JsonObject? extraConfig = null)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(p);
+        if (!p.Extras.SequenceEqual(config.Spec.ExtraTensors))
+            throw new ArgumentException($"{config.Spec.Name} SAEs carry the extra tensors [{string.Join(", ", config.Spec.ExtraTensors.Select(e => e.Name))}], these parameters [{string.Join(", ", p.Extras.Select(e => e.Name))}].", nameof(p));
         Directory.CreateDirectory(directory);
         int n = p.Latents, d = p.Dimension;
         var writer = new SafeTensorsWriter();
@@ -28,9 +32,12 @@ public static class SaeFiles
             writer.AddFloat32("W_enc", Transpose(p.EncoderWeight, n, d), d, n).AddFloat32("b_enc", p.EncoderBias, n)
                 .AddFloat32("W_dec", p.DecoderWeight, n, d).AddFloat32("b_dec", p.DecoderBias, d);
         }
+        // extra per-latent tensors (thresholds, gates) under their own names in both layouts: [n]
+        for (int t = 4; t < p.Tensors.Count; t++)
+            writer.AddFloat32(p.TensorNames[t], p.Tensors[t], n);
         writer.AddMetadata("format", "pt");
         writer.Write(Path.Combine(directory, WeightsFile(layout)));
-        var cfg = layout == SaeFileLayout.Sparsify ? SparsifyConfig(config) : SaeLensConfig(config);
+        var cfg = layout == SaeFileLayout.Sparsify ? config.Spec.SparsifyConfig(config) : config.Spec.SaeLensConfig(config);
         foreach (var (key, value) in extraConfig ?? [])
             cfg[key] = value?.DeepClone();
         AtomicFile.WriteText(Path.Combine(directory, "cfg.json"), cfg.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
@@ -60,22 +67,24 @@ public static class SaeFiles
             cfgPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "cfg.json");
         }
         using var file = SafeTensorsFile.Open(weights);
-        var (layout, p) = ReadWeights(file);
+        var layout = file.Contains("encoder.weight") ? SaeFileLayout.Sparsify : SaeFileLayout.SaeLens;
         var cfg = File.Exists(cfgPath) ? ReadConfig(cfgPath) : null;
-        return new LoadedSae(path, layout, p, Architecture(cfg, layout), cfg?["k"]?.GetValue<int>());
+        var architecture = Architecture(cfg, layout);
+        // the architecture (from cfg.json) says which extra tensors the weights must hold; without it only the four are read
+        var p = ReadWeights(file, architecture?.ExtraTensors ?? []);
+        return new LoadedSae(path, layout, p, architecture?.Id, cfg?["k"]?.GetValue<int>());
     }
 
-    private static (SaeFileLayout, SaeParameters) ReadWeights(SafeTensorsFile file)
+    private static SaeParameters ReadWeights(SafeTensorsFile file, IReadOnlyList<SaeExtraTensor> extras)
     {
         bool sparsify = file.Contains("encoder.weight");
         if (!sparsify && !file.Contains("W_enc"))
             throw new SaeInputException($"{file.Path}: neither sparsify (encoder.weight) nor SAELens (W_enc) tensors found; has: {string.Join(", ", file.Tensors.Select(t => t.Name))}.");
-        var layout = sparsify ? SaeFileLayout.Sparsify : SaeFileLayout.SaeLens;
         var enc = file.GetTensor(sparsify ? "encoder.weight" : "W_enc");
         if (enc.Shape.Count != 2)
             throw new SaeInputException($"{file.Path}: tensor {enc.Name} must be 2-D, has shape {enc.ShapeText}.");
         int n = (int)(sparsify ? enc.Shape[0] : enc.Shape[1]), d = (int)(sparsify ? enc.Shape[1] : enc.Shape[0]);
-        var p = new SaeParameters(n, d);
+        var p = new SaeParameters(n, d, extras);
         ReadExpected(file, sparsify ? "encoder.bias" : "b_enc", [n], p.EncoderBias);
         ReadExpected(file, "W_dec", [n, d], p.DecoderWeight);
         ReadExpected(file, "b_dec", [d], p.DecoderBias);
@@ -83,7 +92,9 @@ public static class SaeFiles
             file.ReadFloat32("encoder.weight", p.EncoderWeight);
         else
             Transpose(file.ReadFloat32("W_enc"), d, n).CopyTo(p.EncoderWeight, 0);
-        return (layout, p);
+        for (int t = 4; t < p.Tensors.Count; t++)
+            ReadExpected(file, p.TensorNames[t], [n], p.Tensors[t]);
+        return p;
     }
 
     private static void ReadExpected(SafeTensorsFile file, string name, long[] shape, float[] destination)
@@ -94,40 +105,6 @@ public static class SaeFiles
         if (!t.Shape.SequenceEqual(shape))
             throw new SaeInputException($"{file.Path}: tensor {name} has shape {t.ShapeText}, expected [{string.Join(", ", shape)}].");
         file.ReadFloat32(name, destination);
-    }
-
-    private static JsonObject SparsifyConfig(SaeConfig c) => new()
-    {
-        ["activation"] = c.Architecture == SaeArchitecture.TopK ? "topk" : "relu",
-        ["expansion_factor"] = Math.Max(1, c.Latents / c.Dimension),
-        ["normalize_decoder"] = c.NormalizeDecoder,
-        ["num_latents"] = c.Latents,
-        ["k"] = c.K,
-        ["multi_topk"] = c.MultiTopK,
-        ["skip_connection"] = false,
-        ["d_in"] = c.Dimension,
-        ["l1_coefficient"] = c.Architecture == SaeArchitecture.ReluL1 ? c.L1Coefficient : null,
-    };
-
-    private static JsonObject SaeLensConfig(SaeConfig c)
-    {
-        var cfg = new JsonObject
-        {
-            ["architecture"] = c.Architecture == SaeArchitecture.TopK ? "topk" : "standard",
-            ["d_in"] = c.Dimension,
-            ["d_sae"] = c.Latents,
-            ["dtype"] = "float32",
-            ["device"] = "cpu",
-            ["apply_b_dec_to_input"] = true,
-            ["normalize_activations"] = "none",
-            ["reshape_activations"] = "none",
-            ["metadata"] = new JsonObject { ["sae_lens_training_version"] = null, ["trained_by"] = "Orleans.Sae" },
-        };
-        if (c.Architecture == SaeArchitecture.TopK)
-            cfg["k"] = c.K;
-        else
-            cfg["l1_coefficient"] = c.L1Coefficient;
-        return cfg;
     }
 
     private static JsonObject ReadConfig(string path)
@@ -143,15 +120,13 @@ public static class SaeFiles
         }
     }
 
-    private static SaeArchitecture? Architecture(JsonObject? cfg, SaeFileLayout layout)
+    private static ArchitectureSpec? Architecture(JsonObject? cfg, SaeFileLayout layout)
     {
-        string? name = cfg?[layout == SaeFileLayout.Sparsify ? "activation" : "architecture"]?.GetValue<string>();
-        return name switch
-        {
-            "topk" => SaeArchitecture.TopK,
-            "relu" or "standard" => SaeArchitecture.ReluL1,
-            _ => null,
-        };
+        // an architecture SAELens saves under another name (BatchTopK as jumprelu) says what it was trained as
+        string? trained = layout == SaeFileLayout.SaeLens ? (cfg?["metadata"] as JsonObject)?["training_architecture"]?.GetValue<string>() : null;
+        if (SaeArchitectures.FromName(trained) is { } named)
+            return named;
+        return SaeArchitectures.FromFileName(cfg?[layout == SaeFileLayout.Sparsify ? "activation" : "architecture"]?.GetValue<string>());
     }
 
     private static float[] Transpose(ReadOnlySpan<float> x, int rows, int cols)

@@ -10,11 +10,13 @@ internal sealed class SeedState
     public SeedState(SaeConfig config, ulong seed)
     {
         Seed = seed;
-        Model = config.Architecture == SaeArchitecture.TopK ? new TopKModel(config) : new ReluL1Model(config);
-        Parameters = new SaeParameters(config.Latents, config.Dimension);
-        Gradient = new SaeParameters(config.Latents, config.Dimension);
-        AdamM = new SaeParameters(config.Latents, config.Dimension);
-        AdamV = new SaeParameters(config.Latents, config.Dimension);
+        Model = config.Spec.CreateModel(config);
+        // the architecture's extra tensors ride along in all four, so TrainedTensors line up one to one
+        var extras = config.Spec.ExtraTensors;
+        Parameters = new SaeParameters(config.Latents, config.Dimension, extras);
+        Gradient = new SaeParameters(config.Latents, config.Dimension, extras);
+        AdamM = new SaeParameters(config.Latents, config.Dimension, extras);
+        AdamV = new SaeParameters(config.Latents, config.Dimension, extras);
         TokensSinceFired = new long[config.Latents];
         Fires = new long[config.Latents];
     }

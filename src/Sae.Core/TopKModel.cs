@@ -3,26 +3,41 @@ using Sae.Numerics;
 
 namespace Sae.Core;
 
+/// <summary>How a TopK-family model picks the active latents.</summary>
+internal enum TopKSelection
+{
+    /// <summary>sparsify's TopK: the k largest relu pre-activations of every token.</summary>
+    PerToken,
+
+    /// <summary>BatchTopK: the k·B largest relu pre-activations of the whole batch (see <see cref="BatchSelection"/>).</summary>
+    Batch,
+}
+
 /// <summary>
-/// TopK SAE as sparsify trains it. Forward: pre = relu((x − b_dec)·W_encᵀ + b_enc), keep the k
-/// largest per token, x̂ = Σ v·W_dec[idx] + b_dec; loss = FVU = Σ‖x̂ − x‖² / Σ‖x − mean(x)‖²,
-/// plus FVU(top 4k)/8 with Multi-TopK, plus α·AuxK (dead latents' top d/2 fit the residual) when
-/// α &gt; 0. Backward is sparse: only selected latents get gradient (<see cref="SparseTerm"/>).
-/// b_dec gets gradient from every decode (+b_dec) and from the encoder input (x − b_dec).
+/// TopK-family SAE as sparsify trains it. Forward: pre = relu((x − b_dec)·W_encᵀ + b_enc), keep the k
+/// largest per token (or, for BatchTopK, the k·B largest of the batch), x̂ = Σ v·W_dec[idx] + b_dec;
+/// loss = FVU = Σ‖x̂ − x‖² / Σ‖x − mean(x)‖², plus FVU(top 4k)/8 with Multi-TopK, plus α·AuxK (dead
+/// latents' top d/2 fit the residual) when α &gt; 0. Backward is sparse: only selected latents get
+/// gradient (<see cref="SparseTerm"/>). b_dec gets gradient from every decode (+b_dec) and from the
+/// encoder input (x − b_dec).
 /// </summary>
 internal sealed class TopKModel : ISaeModel
 {
     private readonly int _n, _d, _k;
-    private readonly SparseTerm _main, _multi, _aux;
+    private readonly TopKSelection _selection;
+    private readonly SparseTerm _main, _multi;
+    private readonly AuxKTerm _aux;
+    private readonly BatchSelection? _batch;
     private readonly float[] _row, _mean;
-    private float[] _xc = [], _deadWeight = [], _deadBias = [];
-    private int[] _deadIndex = [];
+    private float[] _xc = [];
 
-    public TopKModel(SaeConfig config)
+    public TopKModel(SaeConfig config, TopKSelection selection = TopKSelection.PerToken)
     {
         Config = config;
-        (_n, _d, _k) = (config.Latents, config.Dimension, config.K);
-        (_main, _multi, _aux) = (new SparseTerm(_n, _d), new SparseTerm(_n, _d), new SparseTerm(_n, _d));
+        (_n, _d, _k, _selection) = (config.Latents, config.Dimension, config.K, selection);
+        (_main, _multi) = (new SparseTerm(_n, _d), new SparseTerm(_n, _d));
+        _aux = new AuxKTerm(config);
+        _batch = selection == TopKSelection.Batch ? new BatchSelection(config) : null;
         _row = new float[_d];
         _mean = new float[_d];
     }
@@ -38,6 +53,9 @@ internal sealed class TopKModel : ISaeModel
         p.EncoderWeight.CopyTo(p.DecoderWeight, 0);
         RowOps.NormalizeRows(p.DecoderWeight, _n, _d, threads);
         ColumnOps.ColumnMeans(firstBatch[..(rows * _d)], rows, _d, p.DecoderBias, threads);
+        // BatchTopK's inference threshold starts at 0 (plain relu) until it is first measured
+        foreach (var extra in p.Tensors.Skip(4))
+            Array.Clear(extra);
     }
 
     public StepLoss ForwardBackward(SaeParameters p, ReadOnlySpan<float> x, int rows, long step, SaeParameters grad, Span<long> fires,
@@ -48,7 +66,7 @@ internal sealed class TopKModel : ISaeModel
             _xc = new float[rows * _d];
         var xc = _xc.AsSpan(0, rows * _d);
         BatchMath.SubtractRows(x, p.DecoderBias, rows, xc);
-        Encode(p, xc, rows, threads);
+        Encode(p, xc, rows, step, threads);
 
         // main reconstruction: residual r = x̂ − x, FVU = Σr² / total variance
         double variance = BatchMath.TotalVariance(x, rows, _mean, _row, threads);
@@ -56,7 +74,7 @@ internal sealed class TopKModel : ISaeModel
         double fvu = _main.ResidualAgainst(x, rows, add: false) / variance;
         double loss = fvu;
         if (Config.AuxKAlpha > 0)
-            loss += AuxForward(p, xc, rows, tokensSinceFired, variance, threads);
+            loss += _aux.Forward(p, xc, rows, tokensSinceFired, variance, _main.Output, threads);
         if (Config.MultiTopK)
         {
             _multi.Decode(p, rows, threads);
@@ -71,8 +89,8 @@ internal sealed class TopKModel : ISaeModel
         _main.Backward(p, grad, xc, rows, threads);
         if (Config.MultiTopK)
             _multi.Backward(p, grad, xc, rows, threads);
-        if (Config.AuxKAlpha > 0 && _aux.Width > 0)
-            _aux.Backward(p, grad, xc, rows, threads);
+        if (Config.AuxKAlpha > 0 && _aux.Term.Width > 0)
+            _aux.Term.Backward(p, grad, xc, rows, threads);
         // xc = x − b_dec: ∂b_dec −= Σ_b Σ_j ∂pre[b,j]·W_enc[idx] = Σ_i ∂b_enc[i]·W_enc[i]
         for (int i = 0; i < _n; i++)
         {
@@ -80,15 +98,20 @@ internal sealed class TopKModel : ISaeModel
                 TensorPrimitives.MultiplyAdd(p.EncoderWeight.AsSpan(i * _d, _d), -grad.EncoderBias[i], grad.DecoderBias, grad.DecoderBias);
         }
 
-        var fired = _main.Workspace.FireCounts;
-        for (int i = 0; i < _n; i++)
-            fires[i] += fired[i];
-        return new StepLoss(loss, fvu, fvu * variance / rows, CountPositive(_main.Values.AsSpan(0, rows * _k)) / (double)rows, 0);
+        CountFires(rows, fires);
+        var selected = _main.Values.AsSpan(0, rows * _main.Width);
+        return new StepLoss(loss, fvu, fvu * variance / rows, CountPositive(selected) / (double)rows, 0);
     }
 
-    /// <summary>Selects the top k (or 4k with Multi-TopK; the main term takes each row's first k, which are the top k).</summary>
-    private void Encode(SaeParameters p, ReadOnlySpan<float> xc, int rows, int threads)
+    /// <summary>Selects the top k (or 4k with Multi-TopK; the main term takes each row's first k, which are the top k), or the batch's top k·B.</summary>
+    private void Encode(SaeParameters p, ReadOnlySpan<float> xc, int rows, long step, int threads)
     {
+        if (_batch is not null)
+        {
+            float minSelected = _batch.Select(p, xc, rows, _main, threads);
+            _batch.UpdateThreshold(p, step, minSelected);
+            return;
+        }
         _main.Ensure(rows, _k);
         if (!Config.MultiTopK)
         {
@@ -106,56 +129,41 @@ internal sealed class TopKModel : ISaeModel
     }
 
     /// <summary>
-    /// sparsify's AuxK: the top min(d/2, dead) dead latents (not selected for more than DeadTokens
-    /// tokens) reconstruct the main residual e = x − x̂ (detached); loss α·scale·Σ(ê − e)²/variance with
-    /// scale = min(dead/(d/2), 1). ê includes b_dec, as sparsify's decode does. Leaves G in the aux term.
+    /// fires[i] += tokens that selected latent i: every selected slot for sparsify's TopK (its
+    /// did_fire marks top_indices), the non-zero slots for BatchTopK (the rest is padding).
     /// </summary>
-    private double AuxForward(SaeParameters p, ReadOnlySpan<float> xc, int rows, ReadOnlySpan<long> tokensSinceFired, double variance, int threads)
+    private void CountFires(int rows, Span<long> fires)
     {
-        int dead = CollectDead(p, tokensSinceFired), half = _d / 2;
-        if (dead == 0 || half == 0)
+        if (_selection == TopKSelection.PerToken)
         {
-            _aux.Ensure(rows, 0);
-            return 0;
+            var fired = _main.Workspace.FireCounts;
+            for (int i = 0; i < _n; i++)
+                fires[i] += fired[i];
+            return;
         }
-        int kAux = Math.Min(half, dead);
-        double scale = Math.Min((double)dead / half, 1.0);
-        _aux.Ensure(rows, kAux);
-        var indices = _aux.Indices.AsSpan(0, rows * kAux);
-        EncoderTopK.Forward(xc, _deadWeight.AsSpan(0, dead * _d), _deadBias.AsSpan(0, dead), rows, dead, _d, kAux, _aux.Values.AsSpan(0, rows * kAux), indices, threads);
-        for (int i = 0; i < indices.Length; i++)
-            indices[i] = _deadIndex[indices[i]];
-        _aux.Decode(p, rows, threads);
-        // ê − e = ê + r, with r = x̂ − x still in the main term
-        double sum = _aux.ResidualAgainst(_main.Output.AsSpan(0, rows * _d), rows, add: true);
-        _aux.Scale(rows, (float)(Config.AuxKAlpha * scale * 2.0 / variance));
-        return Config.AuxKAlpha * scale * sum / variance;
+        int slots = rows * _main.Width;
+        for (int s = 0; s < slots; s++)
+        {
+            if (_main.Values[s] > 0f)
+                fires[_main.Indices[s]]++;
+        }
     }
 
-    private int CollectDead(SaeParameters p, ReadOnlySpan<long> tokensSinceFired)
+    public void Encode(SaeParameters p, ReadOnlySpan<float> x, int rows, Span<float> activations, int threads)
     {
-        int dead = 0;
-        for (int i = 0; i < _n; i++)
+        if (_selection == TopKSelection.Batch)
         {
-            if (tokensSinceFired[i] > Config.DeadTokens)
-                dead++;
+            BatchSelection.Encode(p, x, rows, activations, threads);
+            return;
         }
-        if (_deadIndex.Length < dead)
-        {
-            _deadIndex = new int[dead];
-            _deadBias = new float[dead];
-            _deadWeight = new float[dead * _d];
-        }
-        for (int i = 0, j = 0; i < _n; i++)
-        {
-            if (tokensSinceFired[i] <= Config.DeadTokens)
-                continue;
-            _deadIndex[j] = i;
-            _deadBias[j] = p.EncoderBias[i];
-            p.EncoderWeight.AsSpan(i * _d, _d).CopyTo(_deadWeight.AsSpan(j * _d, _d));
-            j++;
-        }
-        return dead;
+        var xc = new float[rows * _d];
+        BatchMath.SubtractRows(x[..(rows * _d)], p.DecoderBias, rows, xc);
+        var values = new float[rows * _k];
+        var indices = new int[rows * _k];
+        EncoderTopK.Forward(xc, p.EncoderWeight, p.EncoderBias, rows, _n, _d, _k, values, indices, threads);
+        activations[..(rows * _n)].Clear();
+        for (int s = 0; s < values.Length; s++)
+            activations[s / _k * _n + indices[s]] = values[s];
     }
 
     public void ConstrainGradient(SaeParameters p, SaeParameters grad, int threads) =>

@@ -69,12 +69,14 @@ public sealed record TrainConfig
     public int Threads { get; }
 
     /// <summary>
-    /// The peak learning rate for <paramref name="sae"/>: the configured one, else sparsify's
-    /// 2e-4/√(n/16384) for TopK and SAELens' typical 3e-4 for ReLU+L1.
+    /// The peak learning rate for <paramref name="sae"/>: the configured one, else the architecture's
+    /// default (sparsify's 2e-4/√(n/16384) for TopK, SAELens' typical 3e-4 for ReLU+L1).
     /// </summary>
-    public double ResolveLearningRate(SaeConfig sae) => LearningRate ?? (sae.Architecture == SaeArchitecture.TopK
-        ? 2e-4 / Math.Sqrt(sae.Latents / 16384.0)
-        : 3e-4);
+    public double ResolveLearningRate(SaeConfig sae)
+    {
+        ArgumentNullException.ThrowIfNull(sae);
+        return LearningRate ?? sae.Spec.DefaultLearningRate(sae);
+    }
 
     private void Validate()
     {

@@ -108,7 +108,8 @@ public sealed class Trainer
 
     private void ClipGradient(SeedState s)
     {
-        var grads = s.Gradient.Tensors.Select(t => new Memory<float>(t)).ToArray();
+        // torch's clip_grad_norm_ over the trained parameters only (an untrained statistic has no gradient)
+        var grads = s.Gradient.TrainedTensors.Select(t => new Memory<float>(t)).ToArray();
         s.LastGradNorm = Train.GradClip is { } clip
             ? GradientClip.ClipByGlobalNorm(grads, (float)clip, Train.Threads)
             : GradientClip.GlobalNorm(grads.Select(g => (ReadOnlyMemory<float>)g).ToArray(), Train.Threads);
@@ -118,8 +119,9 @@ public sealed class Trainer
     {
         double lr = _learningRate * LearningRateSchedule.Factor(Step, Train.WarmupSteps, Train.Steps, Train.Decay);
         var hyper = new AdamHyper(lr, Train.Beta1, Train.Beta2, Train.Epsilon);
-        for (int t = 0; t < 4; t++)
-            Adam.Step(s.Parameters.Tensors[t], s.Gradient.Tensors[t], s.AdamM.Tensors[t], s.AdamV.Tensors[t], hyper, Step + 1, Train.Threads);
+        var (p, g, m, v) = (s.Parameters.TrainedTensors, s.Gradient.TrainedTensors, s.AdamM.TrainedTensors, s.AdamV.TrainedTensors);
+        for (int t = 0; t < p.Count; t++)
+            Adam.Step(p[t], g[t], m[t], v[t], hyper, Step + 1, Train.Threads);
     }
 
     private void UpdateDeadCounters(SeedState s)

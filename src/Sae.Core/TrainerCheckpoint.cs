@@ -1,8 +1,9 @@
 namespace Sae.Core;
 
 /// <summary>
-/// Saves and restores everything a seed needs to continue bit-exactly: weights (in the run's file
-/// layout), Adam moments, the step, the data cursor and the dead-latent counters.
+/// Saves and restores everything a seed needs to continue bit-exactly: weights and the
+/// architecture's extra tensors (in the run's file layout), the Adam moments of every trained
+/// tensor, the step, the data cursor and the dead-latent counters.
 /// </summary>
 internal static class TrainerCheckpoint
 {
@@ -13,11 +14,12 @@ internal static class TrainerCheckpoint
             string dir = layout.Checkpoint(s.Seed, trainer.Step);
             SaeFiles.Save(dir, trainer.Sae, s.Parameters, format);
             var writer = new SafeTensorsWriter();
-            for (int t = 0; t < 4; t++)
+            foreach (int t in TrainedIndices(s.Parameters))
             {
-                var shape = Shape(trainer.Sae, t);
-                writer.AddFloat32("exp_avg." + SaeParameters.Names[t], s.AdamM.Tensors[t], shape);
-                writer.AddFloat32("exp_avg_sq." + SaeParameters.Names[t], s.AdamV.Tensors[t], shape);
+                var shape = s.Parameters.Shape(t);
+                string name = s.Parameters.TensorNames[t];
+                writer.AddFloat32("exp_avg." + name, s.AdamM.Tensors[t], shape);
+                writer.AddFloat32("exp_avg_sq." + name, s.AdamV.Tensors[t], shape);
             }
             writer.AddInt64("step", new[] { trainer.Step }, 1)
                 .AddInt64("data_cursor", new[] { trainer.DataCursor }, 1)
@@ -35,13 +37,16 @@ internal static class TrainerCheckpoint
             var sae = SaeFiles.Load(dir);
             if (sae.Parameters.Latents != trainer.Sae.Latents || sae.Parameters.Dimension != trainer.Sae.Dimension)
                 throw new SaeInputException($"{dir}: checkpoint has {sae.Parameters.Latents} latents of d = {sae.Parameters.Dimension}, the run wants {trainer.Sae.Latents} of d = {trainer.Sae.Dimension}.");
-            for (int t = 0; t < 4; t++)
+            if (!sae.Parameters.TensorNames.SequenceEqual(s.Parameters.TensorNames))
+                throw new SaeInputException($"{dir}: checkpoint holds tensors {string.Join(", ", sae.Parameters.TensorNames)}, the run wants {string.Join(", ", s.Parameters.TensorNames)}.");
+            for (int t = 0; t < s.Parameters.Tensors.Count; t++)
                 sae.Parameters.Tensors[t].CopyTo(s.Parameters.Tensors[t], 0);
             using var state = SafeTensorsFile.Open(RunLayout.StateFile(dir));
-            for (int t = 0; t < 4; t++)
+            foreach (int t in TrainedIndices(s.Parameters))
             {
-                state.ReadFloat32("exp_avg." + SaeParameters.Names[t], s.AdamM.Tensors[t]);
-                state.ReadFloat32("exp_avg_sq." + SaeParameters.Names[t], s.AdamV.Tensors[t]);
+                string name = s.Parameters.TensorNames[t];
+                state.ReadFloat32("exp_avg." + name, s.AdamM.Tensors[t]);
+                state.ReadFloat32("exp_avg_sq." + name, s.AdamV.Tensors[t]);
             }
             long saved = state.ReadInt64("step")[0];
             if (saved != step)
@@ -51,10 +56,7 @@ internal static class TrainerCheckpoint
         trainer.Step = step;
     }
 
-    private static long[] Shape(SaeConfig c, int tensor) => tensor switch
-    {
-        0 or 2 => [c.Latents, c.Dimension],
-        1 => [c.Latents],
-        _ => [c.Dimension],
-    };
+    /// <summary>Indices into Tensors of the tensors Adam trains (the four, then trained extras).</summary>
+    private static IEnumerable<int> TrainedIndices(SaeParameters p) =>
+        Enumerable.Range(0, p.Tensors.Count).Where(t => t < 4 || p.Extras[t - 4].Trained);
 }

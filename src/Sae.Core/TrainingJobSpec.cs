@@ -13,27 +13,23 @@ public sealed record TrainingJobSpec(SaeConfig Sae, TrainConfig Train, IReadOnly
     public long EffectiveMetricsEvery => MetricsEvery > 0 ? MetricsEvery : Math.Max(1, Train.Steps / 100);
 
     /// <summary>The settings that decide the result, as stored in OUT/train.json (threads and checkpoint cadence excluded: they do not change a bit).</summary>
-    public JsonObject Identity(IActivationSource data) => new()
+    public JsonObject Identity(IActivationSource data)
     {
-        ["architecture"] = Sae.Architecture == SaeArchitecture.TopK ? "topk" : "relu",
-        ["d_in"] = Sae.Dimension,
-        ["num_latents"] = Sae.Latents,
-        ["k"] = Sae.Architecture == SaeArchitecture.TopK ? Sae.K : null,
-        ["multi_topk"] = Sae.MultiTopK,
-        ["auxk_alpha"] = Sae.AuxKAlpha,
-        ["dead_feature_threshold"] = Sae.DeadTokens,
-        ["l1_coefficient"] = Sae.Architecture == SaeArchitecture.ReluL1 ? Sae.L1Coefficient : null,
-        ["l1_warmup_steps"] = Sae.Architecture == SaeArchitecture.ReluL1 ? Sae.L1WarmupSteps : null,
-        ["batch_size"] = Train.BatchSize,
-        ["steps"] = Train.Steps,
-        ["lr"] = Train.ResolveLearningRate(Sae),
-        ["lr_warmup_steps"] = Train.WarmupSteps,
-        ["lr_decay"] = Train.Decay == LearningRateDecay.Linear ? "linear" : "none",
-        ["grad_clip"] = Train.GradClip,
-        ["adam"] = new JsonArray(Train.Beta1, Train.Beta2, Train.Epsilon),
-        ["data_seed"] = Train.DataSeed,
-        ["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode)s).ToArray()),
-        ["format"] = Format == SaeFileLayout.Sparsify ? "sparsify" : "saelens",
-        ["data"] = new JsonObject { ["description"] = data.Description, ["rows"] = data.Rows, ["d"] = data.Dimension },
-    };
+        ArgumentNullException.ThrowIfNull(data);
+        var identity = new JsonObject();
+        // the SAE's settings, as its architecture names them (ArchitectureSpec.WriteIdentity)
+        Sae.Spec.WriteIdentity(identity, Sae);
+        identity["batch_size"] = Train.BatchSize;
+        identity["steps"] = Train.Steps;
+        identity["lr"] = Train.ResolveLearningRate(Sae);
+        identity["lr_warmup_steps"] = Train.WarmupSteps;
+        identity["lr_decay"] = Train.Decay == LearningRateDecay.Linear ? "linear" : "none";
+        identity["grad_clip"] = Train.GradClip;
+        identity["adam"] = new JsonArray(Train.Beta1, Train.Beta2, Train.Epsilon);
+        identity["data_seed"] = Train.DataSeed;
+        identity["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode)s).ToArray());
+        identity["format"] = Format == SaeFileLayout.Sparsify ? "sparsify" : "saelens";
+        identity["data"] = new JsonObject { ["description"] = data.Description, ["rows"] = data.Rows, ["d"] = data.Dimension };
+        return identity;
+    }
 }

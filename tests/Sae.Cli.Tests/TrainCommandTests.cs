@@ -66,10 +66,24 @@ public class TrainCommandTests
         Assert.True(File.Exists(dir.File("out", "seed3", "metrics.json")));
     }
 
+    [Fact]
+    public void Train_BatchTopK_WritesItsThresholdAndLoadsAsBatchTopK()
+    {
+        using var dir = new TempDir();
+        string data = WriteData(dir, rows: 500);
+        var r = SaeProcess.Run("train", "--data", data, "--arch", "batchtopk", "--latents", "64", "--k", "4", "--seeds", "3", "--steps", "12",
+            "--batch", "100", "--threshold-start-step", "5", "--out", dir.File("out"), "--format", "saelens");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var sae = SaeFiles.Load(dir.File("out", "seed3"));
+        Assert.Equal((SaeArchitecture.BatchTopK, 4), (sae.Architecture, sae.K));
+        Assert.True(sae.Parameters.Extra("threshold")[0] > 0f);
+        Assert.Contains("\"threshold_start_step\": 5", File.ReadAllText(dir.File("out", "train.json")), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--k", "0", "--k must be between 1 and --latents = 256 (got 0)")]
     [InlineData("--k", "300", "--k must be between 1 and --latents = 256 (got 300)")]
-    [InlineData("--arch", "gated", "--arch must be topk or relu")]
+    [InlineData("--arch", "gated", "--arch must be topk, relu")]
     [InlineData("--seeds", "1,x", "--seeds must be non-negative integers")]
     [InlineData("--seeds", "2,2", "--seeds lists a seed twice")]
     [InlineData("--batch", "0", "--batch must be >= 1")]

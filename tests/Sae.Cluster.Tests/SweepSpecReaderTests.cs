@@ -23,6 +23,70 @@ public class SweepSpecReaderTests
         Assert.Equal(new ResourceSettings(1, 1, 2, 2, 30), spec.Resources);
     }
 
+    /// <summary>A TopK and a ReLU cell with every option: keys and sweep id as computed before architectures were registered.</summary>
+    private const string PinnedYaml = """
+        name: tiny
+        dataset:
+          synthetic: {features: 16, dim: 8, rows: 2048, active: 3, seed: 3}
+          shard_rows: 1024
+        grid:
+          - architecture: topk
+            latents: [16]
+            k: [2]
+          - architecture: relu
+            latents: [16]
+            l1: [0.05]
+        seeds: 2
+        training:
+          batch: 64
+          steps: 20
+          lr: 0.001
+          lr_warmup_steps: 0
+          dead_tokens: 1000
+          multi_topk: true
+          auxk_alpha: 0.03
+          checkpoint_every: 5
+        comparison:
+          threshold: 0.7
+          memory_budget: 64MiB
+        resources:
+          workers: 1
+          threads_per_worker: 1
+          max_failures: 2
+          lease_seconds: 30
+        """;
+
+    [Fact]
+    public void From_TopKAndReluCells_SameKeysAndSweepIdAsBeforeTheRegistry()
+    {
+        var spec = TinySweep.Parse(PinnedYaml);
+        Assert.Equal(["topk-w16-k2-s20-80e58b", "relu-w16-l10.05-s20-9435f0"], spec.Cells.Select(c => c.Key));
+        var doc = SweepDocument.From(spec, Dataset);
+        Assert.Equal("tiny-4b60686d", doc.SweepId);
+        Assert.DoesNotContain("threshold_start_step", System.Text.Encoding.UTF8.GetString(doc.ToBytes()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_BatchTopKEntry_CellWithKAuxKAndThresholdStartButNoMultiTopK()
+    {
+        string yaml = PinnedYaml.Replace("architecture: topk", "architecture: batchtopk", StringComparison.Ordinal)
+            .Replace("dead_tokens: 1000", "dead_tokens: 1000\n  threshold_start_step: 7", StringComparison.Ordinal);
+        var spec = TinySweep.Parse(yaml);
+        var cell = spec.Cells[0];
+        Assert.StartsWith("batchtopk-w16-k2-s20-", cell.Key, StringComparison.Ordinal);
+        Assert.Equal((SaeArchitecture.BatchTopK, 2, false, 0.03, 7), (cell.Sae.Architecture, cell.Sae.K, cell.Sae.MultiTopK, cell.Sae.AuxKAlpha, cell.Sae.ThresholdStartStep));
+        // the relu cell is the same as without the batchtopk entry; a different start step is a different cell
+        Assert.Equal("relu-w16-l10.05-s20-9435f0", spec.Cells[1].Key);
+        Assert.NotEqual(cell.Key, TinySweep.Parse(yaml.Replace("threshold_start_step: 7", "threshold_start_step: 8", StringComparison.Ordinal)).Cells[0].Key);
+        var doc = SweepDocument.From(spec, Dataset);
+        var back = SweepDocument.Parse(doc.ToBytes(), "spec.json");
+        Assert.Equal(cell.Sae, back.Cells[0].Sae());
+        Assert.Equal(spec.Cells[1].Sae, back.Cells[1].Sae());
+        Assert.Equal((2, (double?)null), (back.Cells[0].UsedK, back.Cells[0].UsedL1));
+        var e = Assert.Throws<SaeInputException>(() => TinySweep.Parse(yaml.Replace("threshold_start_step: 7", "threshold_start_step: -1", StringComparison.Ordinal)));
+        Assert.Contains("grid[0]: threshold-start-step must be >= 0 (got -1)", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_SameTextTwice_SameCellKeysAndSweepId()
     {
@@ -79,8 +143,9 @@ public class SweepSpecReaderTests
     public static TheoryData<string, string, string> Mistakes => new()
     {
         { "steps: 20", "steps: 20\n  stepz: 30", "stepz" },
-        { "architecture: topk", "architecture: gated", "grid[0].architecture must be topk or relu (got 'gated')" },
-        { "architecture: topk", "architecture: relu", "k applies to architecture topk only" },
+        { "architecture: topk", "architecture: gated", $"grid[0].architecture must be {SaeArchitectures.NameList} (got 'gated')" },
+        { "architecture: topk", "architecture: relu", $"k applies to architecture {SaeArchitectures.NamesUsing(SaeSettings.K)} only" },
+        { "architecture: topk", "architecture: batchtopk\n    l1: [0.1]", "l1 applies to architecture relu only" },
         { "k: [2]", "k: [17]", "k must be between 1 and latents = 16 (got 17)" },
         { "k: [2]", "k: [2, 2]", "lists the cell topk-w16-k2-s20-" },
         { "dataset:\n  synthetic: {features: 16, dim: 8, rows: 2048, active: 3, seed: 3}\n  shard_rows: 1024\n", "", "dataset needs exactly one of synthetic" },

@@ -2,15 +2,18 @@ namespace Sae.Core.Tests;
 
 public class GradientTests
 {
-    public static TheoryData<SaeArchitecture> Architectures() => new() { SaeArchitecture.TopK, SaeArchitecture.ReluL1 };
+    public static TheoryData<SaeArchitecture> Architectures() => new() { SaeArchitecture.TopK, SaeArchitecture.ReluL1, SaeArchitecture.BatchTopK };
 
     /// <summary>TopK variants: plain, Multi-TopK, AuxK, both.</summary>
     public static TheoryData<bool, double> TopKVariants() => new() { { false, 0 }, { true, 0 }, { false, 0.25 }, { true, 0.25 } };
 
     private static SaeConfig Tiny(SaeArchitecture arch, bool multi = false, double auxAlpha = 0) =>
-        arch == SaeArchitecture.TopK
-            ? new(arch, dimension: 6, latents: 10, k: 2, multiTopK: multi, auxKAlpha: auxAlpha, deadTokens: 100)
-            : new(arch, dimension: 6, latents: 10, l1Coefficient: 0.7, l1WarmupSteps: 4);
+        arch == SaeArchitecture.ReluL1
+            ? new(arch, dimension: 6, latents: 10, l1Coefficient: 0.7, l1WarmupSteps: 4)
+            : new(arch, dimension: 6, latents: 10, k: 2, multiTopK: multi, auxKAlpha: auxAlpha, deadTokens: 100);
+
+    /// <summary>BatchTopK with and without AuxK.</summary>
+    public static TheoryData<double> BatchTopKAux() => new() { 0, 0.25 };
 
     /// <summary>Latents 1, 4, 7 and 8 have not fired for more than 100 tokens.</summary>
     private static long[] Idle() => [0, 500, 0, 0, 101, 0, 0, 900, 300, 0];
@@ -18,11 +21,12 @@ public class GradientTests
     private static (SaeParameters P, float[] X) Setup(SaeArchitecture arch, int rows)
     {
         var config = Tiny(arch);
+        // k·rows of the batch's rows·n pre-activations: BatchTopK keeps 2·rows of 10·rows
         var data = InMemoryActivations.Random(rows, config.Dimension, 3);
         var x = new float[rows * config.Dimension];
         data.ReadRows(0, x);
         var p = new SaeParameters(config.Latents, config.Dimension);
-        var model = arch == SaeArchitecture.TopK ? (ISaeModel)new TopKModel(config) : new ReluL1Model(config);
+        var model = config.Spec.CreateModel(config);
         model.Initialize(p, 11, x, rows, 1);
         // move off the initial symmetric point (W_enc = W_dec) and give the biases some value
         var rng = new Random(5);
@@ -39,6 +43,20 @@ public class GradientTests
     [MemberData(nameof(TopKVariants))]
     public void ReferenceGradient_TopKVariants_MatchFiniteDifferences(bool multi, double auxAlpha) =>
         CheckFiniteDifferences(Tiny(SaeArchitecture.TopK, multi, auxAlpha));
+
+    [Theory]
+    [MemberData(nameof(BatchTopKAux))]
+    public void ReferenceGradient_BatchTopKWithAuxK_MatchesFiniteDifferences(double auxAlpha) =>
+        CheckFiniteDifferences(Tiny(SaeArchitecture.BatchTopK, auxAlpha: auxAlpha));
+
+    [Theory]
+    [MemberData(nameof(BatchTopKAux))]
+    public void ForwardBackward_BatchTopKWithAuxK_MatchesReferenceGradient(double auxAlpha)
+    {
+        const int rows = 7;
+        var (p, x) = Setup(SaeArchitecture.BatchTopK, rows);
+        AssertMatchesReference(Tiny(SaeArchitecture.BatchTopK, auxAlpha: auxAlpha), p, x, rows);
+    }
 
     [Theory]
     [MemberData(nameof(TopKVariants))]
@@ -117,7 +135,7 @@ public class GradientTests
     private static void AssertMatchesReference(SaeConfig config, SaeParameters p, float[] x, int rows)
     {
         var arch = config.Architecture;
-        var model = arch == SaeArchitecture.TopK ? (ISaeModel)new TopKModel(config) : new ReluL1Model(config);
+        var model = config.Spec.CreateModel(config);
         var grad = new SaeParameters(config.Latents, config.Dimension);
         var fires = new long[config.Latents];
         var idle = config.Latents == 10 ? Idle() : new long[config.Latents];

@@ -2,14 +2,18 @@ namespace Sae.Core.Tests;
 
 /// <summary>
 /// The slow scalar twin of the SAE recipes, in double precision: the loss and its analytic gradient
-/// written out plainly from science.md, for TopK (sparsify, with Multi-TopK and AuxK) and ReLU+L1
-/// (SAELens standard). Tests check it against finite differences, then the fast models against it.
+/// written out plainly from science.md, for TopK (sparsify, with Multi-TopK and AuxK), BatchTopK
+/// (the k·B largest relu pre-activations of the batch, else as TopK) and ReLU+L1 (SAELens standard).
+/// Tests check it against finite differences, then the fast models against it.
 /// </summary>
 internal sealed class ReferenceSae(SaeConfig config)
 {
     public SaeConfig Config { get; } = config;
 
     private double[]? _auxTarget;
+
+    /// <summary>BatchTopK: the smallest activation the last <see cref="Loss"/> kept (0 when none), for the inference threshold.</summary>
+    public double LastMinSelected { get; private set; }
 
     private int N => Config.Latents;
 
@@ -36,20 +40,24 @@ internal sealed class ReferenceSae(SaeConfig config)
         var norms = new double[N];
         for (int i = 0; i < N; i++)
             norms[i] = Math.Sqrt(Enumerable.Range(0, D).Sum(e => p[2][i * D + e] * p[2][i * D + e]));
+        var batchActive = Config.Architecture == SaeArchitecture.BatchTopK ? BatchSelection(p, x, rows) : null;
         double loss = 0;
         for (int b = 0; b < rows; b++)
         {
             _auxTarget = auxTargets?[b];
-            loss += Row(p, x.AsSpan(b * D, D).ToArray().Select(v => (double)v).ToArray(), tv, rows, lambda, norms, grad, dead ?? new bool[N]);
+            loss += Row(p, Input(x, b), tv, rows, lambda, norms, grad, dead ?? new bool[N], batchActive?[b]);
             if (auxTargets != null)
                 auxTargets[b] = _auxTarget!;
         }
         return loss;
     }
 
-    private double Row(double[][] p, double[] x, double tv, int rows, double lambda, double[] norms, double[][]? grad, bool[] dead)
+    private double[] Input(float[] x, int b) => x.AsSpan(b * D, D).ToArray().Select(v => (double)v).ToArray();
+
+    /// <summary>pre = relu((x − b_dec)·W_encᵀ + b_enc) of one token, and xc = x − b_dec.</summary>
+    private double[] Pre(double[][] p, double[] x, out double[] xc)
     {
-        var xc = new double[D];
+        xc = new double[D];
         for (int e = 0; e < D; e++) xc[e] = x[e] - p[3][e];
         var pre = new double[N];
         for (int i = 0; i < N; i++)
@@ -58,13 +66,29 @@ internal sealed class ReferenceSae(SaeConfig config)
             for (int e = 0; e < D; e++) s += xc[e] * p[0][i * D + e];
             pre[i] = Math.Max(s, 0);
         }
+        return pre;
+    }
+
+    /// <summary>BatchTopK: every token's latents among the k·rows largest positive pre-activations of the batch (ties: lower flat index).</summary>
+    private int[][] BatchSelection(double[][] p, float[] x, int rows)
+    {
+        var pre = Enumerable.Range(0, rows).Select(b => Pre(p, Input(x, b), out _)).ToArray();
+        var kept = Enumerable.Range(0, rows * N).Where(f => pre[f / N][f % N] > 0)
+            .OrderByDescending(f => pre[f / N][f % N]).ThenBy(f => f).Take(Config.K * rows).ToArray();
+        LastMinSelected = kept.Length == 0 ? 0 : kept.Min(f => pre[f / N][f % N]);
+        return Enumerable.Range(0, rows).Select(b => kept.Where(f => f / N == b).Select(f => f % N).ToArray()).ToArray();
+    }
+
+    private double Row(double[][] p, double[] x, double tv, int rows, double lambda, double[] norms, double[][]? grad, bool[] dead, int[]? batchActive)
+    {
+        var pre = Pre(p, x, out var xc);
         if (Config.Architecture == SaeArchitecture.ReluL1)
         {
             var active = Enumerable.Range(0, N).Where(i => pre[i] > 0).ToArray();
             double l1 = lambda / rows;
             return Term(p, grad, xc, pre, active, x, 1.0 / rows, l1, norms, out _) + l1 * active.Sum(i => pre[i] * norms[i]);
         }
-        double loss = Term(p, grad, xc, pre, Top(pre, Config.K, _ => true), x, 1 / tv, 0, norms, out var xhat);
+        double loss = Term(p, grad, xc, pre, batchActive ?? Top(pre, Config.K, _ => true), x, 1 / tv, 0, norms, out var xhat);
         if (Config.MultiTopK)
             loss += Term(p, grad, xc, pre, Top(pre, Math.Min(4 * Config.K, N), _ => true), x, 1 / (8 * tv), 0, norms, out _);
         int nDead = dead.Count(v => v), half = D / 2;

@@ -2,7 +2,8 @@ namespace Sae.Core.Tests;
 
 /// <summary>
 /// The slow scalar twin of <see cref="Trainer"/>'s step in double precision: reference gradient,
-/// sparsify's decoder-gradient projection, torch's clip_grad_norm_, torch's Adam, renormalisation.
+/// sparsify's decoder-gradient projection, torch's clip_grad_norm_, torch's Adam, renormalisation,
+/// and BatchTopK's inference threshold (dictionary_learning's update, in float32 as torch does it).
 /// </summary>
 internal sealed class ReferenceTrainer
 {
@@ -26,6 +27,16 @@ internal sealed class ReferenceTrainer
         int n = _sae.Latents, d = _sae.Dimension;
         var grad = Parameters.Select(t => new double[t.Length]).ToArray();
         _model.Loss(Parameters, x, _train.BatchSize, step, grad);
+        if (_sae.Architecture == SaeArchitecture.BatchTopK && step > _sae.ThresholdStartStep)
+        {
+            // θ: the first measurement, then θ ← 0.999·θ + 0.001·m with 0.999 and 1 − 0.999 rounded to float32
+            float m = (float)_model.LastMinSelected;
+            for (int i = 0; i < n; i++)
+            {
+                float theta = (float)Parameters[4][i];
+                Parameters[4][i] = step == _sae.ThresholdStartStep + 1 ? m : 0.999f * theta + (float)(1 - 0.999) * m;
+            }
+        }
         if (_sae.NormalizeDecoder)
         {
             for (int i = 0; i < n; i++)

@@ -32,6 +32,42 @@ public class SaeFilesTests
         }
     }
 
+    [Theory]
+    [InlineData(SaeFileLayout.Sparsify, "sae.safetensors", "\"activation\": \"batchtopk\"")]
+    [InlineData(SaeFileLayout.SaeLens, "sae_weights.safetensors", "\"architecture\": \"jumprelu\"")]
+    public void SaveLoad_BatchTopK_ThresholdRoundTripsInBothLayouts(SaeFileLayout layout, string weights, string cfgLine)
+    {
+        using var dir = new TempDir();
+        var config = new SaeConfig(SaeArchitecture.BatchTopK, 7, 13, k: 3);
+        var p = new SaeParameters(13, 7, config.Spec.ExtraTensors);
+        var rng = new Random(4);
+        foreach (var t in p.Tensors)
+            for (int i = 0; i < t.Length; i++) t[i] = (float)rng.NextDouble();
+        SaeFiles.Save(dir.Path, config, p, layout);
+        using (var file = SafeTensorsFile.Open(dir.File(weights)))
+            Assert.Equal(new long[] { 13 }, file.GetTensor("threshold").Shape);
+        var cfg = File.ReadAllText(dir.File("cfg.json"));
+        Assert.Contains(cfgLine, cfg, StringComparison.Ordinal);
+        if (layout == SaeFileLayout.SaeLens)
+            Assert.Contains("\"training_architecture\": \"batchtopk\"", cfg, StringComparison.Ordinal);
+        var loaded = SaeFiles.Load(dir.Path);
+        Assert.Equal(SaeArchitecture.BatchTopK, loaded.Architecture);
+        Assert.Equal(3, loaded.K);
+        Assert.Equal(p.TensorNames, loaded.Parameters.TensorNames);
+        for (int t = 0; t < p.Tensors.Count; t++)
+            Assert.Equal(p.Tensors[t], loaded.Parameters.Tensors[t]);
+    }
+
+    [Fact]
+    public void Load_BatchTopKWithoutThreshold_OneLineErrorNamingTheTensor()
+    {
+        using var dir = new TempDir();
+        SaeFiles.Save(dir.Path, new SaeConfig(SaeArchitecture.TopK, 3, 5, k: 2), Random(5, 3, 3), SaeFileLayout.Sparsify);
+        File.WriteAllText(dir.File("cfg.json"), File.ReadAllText(dir.File("cfg.json")).Replace("\"topk\"", "\"batchtopk\"", StringComparison.Ordinal));
+        var e = Assert.Throws<SaeInputException>(() => SaeFiles.Load(dir.Path));
+        Assert.Contains("tensor threshold is missing", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Save_SaeLensLayout_StoresEncoderTransposed()
     {

@@ -4,7 +4,8 @@ public class TrainerTests
 {
     public static TheoryData<SaeArchitecture> Architectures() => GradientTests.Architectures();
 
-    private static SaeConfig Small(SaeArchitecture arch) => new(arch, dimension: 24, latents: 40, k: 4, l1Coefficient: 0.05, l1WarmupSteps: 2);
+    // thresholdStartStep 2: BatchTopK's threshold is first measured at step 3 and updated after that
+    private static SaeConfig Small(SaeArchitecture arch) => new(arch, dimension: 24, latents: 40, k: 4, l1Coefficient: 0.05, l1WarmupSteps: 2, thresholdStartStep: 2);
 
     private static Trainer Make(SaeArchitecture arch, int threads, ulong[] seeds, int warmup = 2, double? clip = 1.0, LearningRateDecay decay = LearningRateDecay.Linear)
     {
@@ -28,7 +29,8 @@ public class TrainerTests
             two.RunStep();
             three.RunStep();
         }
-        for (int t = 0; t < 4; t++)
+        Assert.Equal(arch == SaeArchitecture.BatchTopK ? 5 : 4, one.Parameters(0).Tensors.Count);
+        for (int t = 0; t < one.Parameters(0).Tensors.Count; t++)
         {
             Assert.Equal(one.Parameters(0).Tensors[t], two.Parameters(0).Tensors[t]);
             Assert.Equal(one.Parameters(0).Tensors[t], three.Parameters(0).Tensors[t]);
@@ -46,7 +48,7 @@ public class TrainerTests
             together.RunStep();
             alone.RunStep();
         }
-        for (int t = 0; t < 4; t++)
+        for (int t = 0; t < alone.Parameters(0).Tensors.Count; t++)
             Assert.Equal(alone.Parameters(0).Tensors[t], together.Parameters(1).Tensors[t]);
         Assert.NotEqual(together.Parameters(0).EncoderWeight, together.Parameters(1).EncoderWeight);
     }
@@ -58,6 +60,8 @@ public class TrainerTests
     [InlineData(SaeArchitecture.ReluL1, 2, 1.0, LearningRateDecay.Linear)]
     [InlineData(SaeArchitecture.ReluL1, 0, null, LearningRateDecay.None)]
     [InlineData(SaeArchitecture.ReluL1, 1, 0.05, LearningRateDecay.None)]
+    [InlineData(SaeArchitecture.BatchTopK, 2, 1.0, LearningRateDecay.Linear)]
+    [InlineData(SaeArchitecture.BatchTopK, 0, null, LearningRateDecay.None)]
     public void RunStep_MatchesScalarReimplementation(SaeArchitecture arch, int warmup, double? clip, LearningRateDecay decay)
     {
         var trainer = Make(arch, 2, [4], warmup, clip, decay);
@@ -73,12 +77,15 @@ public class TrainerTests
             trainer.RunStep();
         }
         var actual = trainer.Parameters(0);
-        for (int t = 0; t < 4; t++)
+        Assert.Equal(reference.Parameters.Length, actual.Tensors.Count);
+        if (arch == SaeArchitecture.BatchTopK)
+            Assert.All(actual.Extra("threshold"), theta => Assert.True(theta > 0f, "the threshold was measured from step 3 on"));
+        for (int t = 0; t < reference.Parameters.Length; t++)
         {
             double scale = reference.Parameters[t].Max(Math.Abs);
             for (int i = 0; i < reference.Parameters[t].Length; i++)
                 Assert.True(Math.Abs(actual.Tensors[t][i] - reference.Parameters[t][i]) <= 1e-5 * scale + 1e-7,
-                    $"{arch} {SaeParameters.Names[t]}[{i}]: {actual.Tensors[t][i]} vs reference {reference.Parameters[t][i]}");
+                    $"{arch} {actual.TensorNames[t]}[{i}]: {actual.Tensors[t][i]} vs reference {reference.Parameters[t][i]}");
         }
     }
 

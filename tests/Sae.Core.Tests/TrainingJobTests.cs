@@ -4,7 +4,7 @@ public class TrainingJobTests
 {
     private static TrainingJobSpec Spec(string outDir, SaeArchitecture arch = SaeArchitecture.TopK, int threads = 1, long saveEvery = 2,
         SaeFileLayout format = SaeFileLayout.Sparsify, int latents = 40, ulong? dataSeed = null) =>
-        new(new SaeConfig(arch, 24, latents, k: 4, l1Coefficient: 0.05),
+        new(new SaeConfig(arch, 24, latents, k: 4, l1Coefficient: 0.05, thresholdStartStep: 2),
             new TrainConfig(32, steps: 7, learningRate: 1e-2, warmupSteps: 2, threads: threads, dataSeed: dataSeed),
             [1, 2], outDir, saveEvery, format);
 
@@ -14,6 +14,8 @@ public class TrainingJobTests
     [InlineData(SaeArchitecture.TopK, SaeFileLayout.Sparsify, null)]
     [InlineData(SaeArchitecture.ReluL1, SaeFileLayout.SaeLens, null)]
     [InlineData(SaeArchitecture.TopK, SaeFileLayout.Sparsify, 99UL)]
+    [InlineData(SaeArchitecture.BatchTopK, SaeFileLayout.Sparsify, null)]
+    [InlineData(SaeArchitecture.BatchTopK, SaeFileLayout.SaeLens, 99UL)]
     public void Run_InterruptedAndResumedTwice_SameBitsAsUninterrupted(SaeArchitecture arch, SaeFileLayout format, ulong? dataSeed)
     {
         using var dir = new TempDir();
@@ -34,10 +36,28 @@ public class TrainingJobTests
         {
             var a = SaeFiles.Load(Path.Combine(straight, $"seed{seed}"));
             var b = SaeFiles.Load(Path.Combine(broken, $"seed{seed}"));
-            for (int t = 0; t < 4; t++)
+            Assert.Equal(arch, b.Architecture);
+            Assert.Equal(a.Parameters.TensorNames, b.Parameters.TensorNames);
+            for (int t = 0; t < a.Parameters.Tensors.Count; t++)
                 Assert.Equal(a.Parameters.Tensors[t], b.Parameters.Tensors[t]);
             Assert.Equal(File.ReadAllText(Path.Combine(straight, $"seed{seed}", "cfg.json")), File.ReadAllText(Path.Combine(broken, $"seed{seed}", "cfg.json")));
         }
+    }
+
+    [Fact]
+    public void Run_BatchTopK_ThresholdMeasuredAfterTheStartStepAndRestoredFromCheckpoints()
+    {
+        using var dir = new TempDir();
+        new TrainingJob(Spec(dir.Path, SaeArchitecture.BatchTopK), Data()).Run(resume: false);
+        // first measured at step 3: the step-2 checkpoint (steps 0–1 done) still has 0, the step-4 one (steps 0–3) has it
+        float Theta(string step) => SaeFiles.Load(Path.Combine(dir.Path, "seed1", "checkpoints", step)).Parameters.Extra("threshold")[0];
+        Assert.Equal(0f, Theta("step-000000002"));
+        Assert.True(Theta("step-000000004") > 0f);
+        var final = SaeFiles.Load(Path.Combine(dir.Path, "seed1")).Parameters.Extra("threshold");
+        Assert.All(final, v => Assert.Equal(final[0], v));
+        var json = File.ReadAllText(Path.Combine(dir.Path, "train.json"));
+        Assert.Contains("\"threshold_start_step\": 2", json, StringComparison.Ordinal);
+        Assert.Contains("\"architecture\": \"batchtopk\"", json, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,14 +27,17 @@ internal static class TrainStepBench
             Array.Fill(trainer.Parameters(0).EncoderBias, bias);
         var t = Timing.Measure(trainer.RunStep, minReps: 3, budgetSeconds);
         var m = trainer.Metrics(0);
+        var spec = sae.Spec;
+        // the ReLU+L1 step is timed twice (dense and sparse activations); the others once, under their name
+        string kernel = spec.Uses(SaeSettings.L1) ? (encoderBias is null ? "relu_l1_dense" : "relu_l1_sparse") : spec.Name;
         return new JsonObject
         {
-            ["kernel"] = arch == SaeArchitecture.TopK ? "train_step_topk" : encoderBias is null ? "train_step_relu_l1_dense" : "train_step_relu_l1_sparse",
+            ["kernel"] = "train_step_" + kernel,
             ["batch"] = batch,
             ["n"] = n,
             ["d"] = d,
-            ["k"] = arch == SaeArchitecture.TopK ? k : null,
-            ["l1"] = arch == SaeArchitecture.ReluL1 ? l1 : null,
+            ["k"] = spec.Uses(SaeSettings.K) ? k : null,
+            ["l1"] = spec.Uses(SaeSettings.L1) ? l1 : null,
             ["threads"] = threads,
             ["median_ms"] = Math.Round(t.MedianSeconds * 1e3, 1),
             ["tokens_per_s"] = Math.Round(batch / t.MedianSeconds, 0),

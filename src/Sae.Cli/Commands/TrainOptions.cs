@@ -9,20 +9,21 @@ internal sealed class TrainOptions
 {
     public Option<string> Data { get; } = new("--data") { Description = "Activations: a .npy or .safetensors file, or a directory of shards (manifest.json, else name order).", Required = true };
     public Option<string?> Tensor { get; } = new("--tensor") { Description = "Tensor name inside .safetensors files (default: the only tensor)." };
-    public Option<string> Arch { get; } = new("--arch") { Description = "topk (sparsify recipe) or relu (SAELens ReLU + L1).", DefaultValueFactory = _ => "topk" };
+    public Option<string> Arch { get; } = new("--arch") { Description = SaeArchitectures.Help + ".", DefaultValueFactory = _ => "topk" };
     public Option<int> Latents { get; } = new("--latents") { Description = "Number of latents n.", Required = true };
-    public Option<int> K { get; } = new("--k") { Description = "TopK: active latents per token.", DefaultValueFactory = _ => 32 };
+    public Option<int> K { get; } = new("--k") { Description = $"{SaeArchitectures.NamesUsing(SaeSettings.K)}: active latents per token.", DefaultValueFactory = _ => 32 };
     public Option<double> L1 { get; } = new("--l1") { Description = "ReLU: L1 coefficient λ (SAELens default 1e-3; the right value scales with your activations' norm).", DefaultValueFactory = _ => 1e-3 };
     public Option<int> L1Warmup { get; } = new("--l1-warmup-steps") { Description = "ReLU: steps over which λ ramps up from 0.", DefaultValueFactory = _ => 0 };
     public Option<bool> MultiTopK { get; } = new("--multi-topk") { Description = "TopK: add sparsify's Multi-TopK loss, FVU(top 4k)/8." };
     public Option<double> AuxKAlpha { get; } = new("--auxk-alpha") { Description = "TopK: weight of the AuxK loss on dead latents (0 = off; 1/32 in Gao et al.).", DefaultValueFactory = _ => 0 };
+    public Option<int> ThresholdStartStep { get; } = new("--threshold-start-step") { Description = "BatchTopK: steps before the inference threshold is first measured (dictionary_learning's threshold_start_step).", DefaultValueFactory = _ => 1000 };
     public Option<long> DeadTokens { get; } = new("--dead-tokens") { Description = "A latent not selected for more than this many tokens is dead (AuxK, metrics).", DefaultValueFactory = _ => 10_000_000 };
     public Option<string> Seeds { get; } = new("--seeds") { Description = "Seeds to train in one pass over the data, e.g. 0,1,2,3 or 0-3.", DefaultValueFactory = _ => "0" };
     public Option<long?> Tokens { get; } = new("--tokens") { Description = "Training length in tokens (rounded up to whole batches)." };
     public Option<long?> Steps { get; } = new("--steps") { Description = "Training length in optimisation steps (instead of --tokens)." };
     public Option<int> Batch { get; } = new("--batch") { Description = "Tokens per step.", DefaultValueFactory = _ => 4096 };
     public Option<string> Out { get; } = new("--out") { Description = "Output directory: OUT/seed{S}/ per seed.", Required = true };
-    public Option<double?> Lr { get; } = new("--lr") { Description = "Peak learning rate (default: 2e-4/√(n/16384) for topk, 3e-4 for relu)." };
+    public Option<double?> Lr { get; } = new("--lr") { Description = $"Peak learning rate (default: {string.Join(", ", SaeArchitectures.All.Select(a => $"{a.DefaultLearningRateText} for {a.Name}"))})." };
     public Option<int> LrWarmup { get; } = new("--lr-warmup-steps") { Description = "Linear learning-rate warm-up steps (0 = off).", DefaultValueFactory = _ => 1000 };
     public Option<string> LrDecay { get; } = new("--lr-decay") { Description = "linear (to 0 at the last step) or none.", DefaultValueFactory = _ => "linear" };
     public Option<string> GradClip { get; } = new("--grad-clip") { Description = "Maximum global gradient norm, or none.", DefaultValueFactory = _ => "1.0" };
@@ -33,19 +34,15 @@ internal sealed class TrainOptions
     public Option<ulong?> DataSeed { get; } = new("--data-seed") { Description = "Shuffle the data order with this seed (a new permutation each epoch); default: file order." };
     public Option<long> MetricsEvery { get; } = new("--metrics-every") { Description = "Record metrics every N steps (default: about 100 records).", DefaultValueFactory = _ => 0 };
 
-    public IEnumerable<Option> All => [Data, Tensor, Arch, Latents, K, L1, L1Warmup, MultiTopK, AuxKAlpha, DeadTokens, Seeds, Tokens, Steps, Batch, Out, Lr, LrWarmup, LrDecay, GradClip, SaveEvery, Threads, Resume, Format, MetricsEvery, DataSeed];
+    public IEnumerable<Option> All => [Data, Tensor, Arch, Latents, K, L1, L1Warmup, MultiTopK, AuxKAlpha, ThresholdStartStep, DeadTokens, Seeds, Tokens, Steps, Batch, Out, Lr, LrWarmup, LrDecay, GradClip, SaveEvery, Threads, Resume, Format, MetricsEvery, DataSeed];
 
     /// <summary>Builds the job from parsed options and the opened data (whose d decides the SAE's).</summary>
     public TrainingJobSpec ToSpec(ParseResult r, IActivationSource data)
     {
-        var arch = r.GetValue(Arch) switch
-        {
-            "topk" => SaeArchitecture.TopK,
-            "relu" => SaeArchitecture.ReluL1,
-            var other => throw new UserErrorException($"--arch must be topk or relu (got '{other}')."),
-        };
-        var sae = new SaeConfig(arch, data.Dimension, r.GetValue(Latents), r.GetValue(K), r.GetValue(L1), r.GetValue(L1Warmup),
-            r.GetValue(MultiTopK), r.GetValue(AuxKAlpha), r.GetValue(DeadTokens));
+        string? name = r.GetValue(Arch);
+        var arch = SaeArchitectures.FromName(name) ?? throw new UserErrorException($"--arch must be {SaeArchitectures.NameList} (got '{name}').");
+        var sae = new SaeConfig(arch.Id, data.Dimension, r.GetValue(Latents), r.GetValue(K), r.GetValue(L1), r.GetValue(L1Warmup),
+            r.GetValue(MultiTopK), r.GetValue(AuxKAlpha), r.GetValue(DeadTokens), r.GetValue(ThresholdStartStep));
         int batch = r.GetValue(Batch);
         if (batch < 1)
             throw new UserErrorException($"--batch must be >= 1 (got {batch}).");

@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+
+namespace Sae.Core;
+
+/// <summary>The settings of <see cref="SaeConfig"/> that only some architectures use.</summary>
+[Flags]
+internal enum SaeSettings
+{
+    /// <summary>None of them.</summary>
+    None = 0,
+
+    /// <summary>k, active latents per token (--k).</summary>
+    K = 1,
+
+    /// <summary>λ and its warm-up (--l1, --l1-warmup-steps).</summary>
+    L1 = 2,
+
+    /// <summary>sparsify's Multi-TopK term (--multi-topk).</summary>
+    MultiTopK = 4,
+
+    /// <summary>sparsify's AuxK term on dead latents (--auxk-alpha).</summary>
+    AuxK = 8,
+
+    /// <summary>BatchTopK's inference threshold and when it starts (--threshold-start-step).</summary>
+    ThresholdStart = 16,
+}
+
+/// <summary>
+/// Everything the code knows about one SAE family, in one place: its name in the CLI, sweep files,
+/// train.json and cfg.json; which settings apply; the default learning rate; the model that trains
+/// it; and the fields it writes into train.json (the run's identity) and into sparsify's and
+/// SAELens' cfg.json. Registered in <see cref="SaeArchitectures"/>.
+/// </summary>
+internal sealed record ArchitectureSpec
+{
+    /// <summary>The enum value that names it in configurations.</summary>
+    public required SaeArchitecture Id { get; init; }
+
+    /// <summary>"topk", "relu", …: --arch, sweep files' architecture, train.json's architecture, cell keys.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>A few words for --arch's help: "sparsify recipe".</summary>
+    public required string Summary { get; init; }
+
+    /// <summary>The settings this architecture uses; the others must keep their defaults (k and λ are ignored).</summary>
+    public required SaeSettings Settings { get; init; }
+
+    /// <summary>sparsify's normalize_decoder: unit-norm decoder rows (gradient projection and renormalisation).</summary>
+    public required bool NormalizeDecoder { get; init; }
+
+    /// <summary>The peak learning rate when --lr is not given.</summary>
+    public required Func<SaeConfig, double> DefaultLearningRate { get; init; }
+
+    /// <summary>The default learning rate as a formula, for help texts: "2e-4/√(n/16384)".</summary>
+    public required string DefaultLearningRateText { get; init; }
+
+    /// <summary>A fresh model (scratch buffers included) for one seed.</summary>
+    public required Func<SaeConfig, ISaeModel> CreateModel { get; init; }
+
+    /// <summary>sparsify's cfg.json "activation".</summary>
+    public required string SparsifyActivation { get; init; }
+
+    /// <summary>SAELens' cfg.json "architecture": the inference class SAELens loads it as.</summary>
+    public required string SaeLensArchitecture { get; init; }
+
+    /// <summary>
+    /// True when SAELens has no inference class of this name and saves it as another
+    /// (<see cref="SaeLensArchitecture"/>, e.g. a trained BatchTopK SAE as "jumprelu"): our SAELens
+    /// cfg.json then also says metadata.training_architecture = <see cref="Name"/>, which is what
+    /// identifies it when loaded.
+    /// </summary>
+    public bool SavedAsOther { get; init; }
+
+    /// <summary>Per-latent tensors beyond the four (thresholds, gates), saved with the weights; none for TopK and ReLU+L1.</summary>
+    public IReadOnlyList<SaeExtraTensor> ExtraTensors { get; init; } = [];
+
+    /// <summary>True when every flag of <paramref name="settings"/> applies.</summary>
+    public bool Uses(SaeSettings settings) => (Settings & settings) == settings;
+
+    /// <summary>True when a cfg.json naming <paramref name="name"/> (as activation or architecture) holds this architecture.</summary>
+    public bool IsNamed(string name) => name == Name || name == SparsifyActivation || (name == SaeLensArchitecture && !SavedAsOther);
+
+    /// <summary>
+    /// The SAE's part of OUT/train.json, in a fixed key order. Settings the architecture does not use
+    /// are written as null (k, λ) so that the keys are the same for every architecture.
+    /// </summary>
+    public void WriteIdentity(JsonObject o, SaeConfig c)
+    {
+        o["architecture"] = Name;
+        o["d_in"] = c.Dimension;
+        o["num_latents"] = c.Latents;
+        o["k"] = Uses(SaeSettings.K) ? c.K : null;
+        o["multi_topk"] = c.MultiTopK;
+        o["auxk_alpha"] = c.AuxKAlpha;
+        o["dead_feature_threshold"] = c.DeadTokens;
+        o["l1_coefficient"] = Uses(SaeSettings.L1) ? c.L1Coefficient : null;
+        o["l1_warmup_steps"] = Uses(SaeSettings.L1) ? c.L1WarmupSteps : null;
+        // keys only some architectures have come last, so the others' train.json stays as it was
+        if (Uses(SaeSettings.ThresholdStart))
+            o["threshold_start_step"] = c.ThresholdStartStep;
+    }
+
+    /// <summary>sparsify's cfg.json (SaeConfig's fields; l1_coefficient is ours, null when unused).</summary>
+    public JsonObject SparsifyConfig(SaeConfig c) => new()
+    {
+        ["activation"] = SparsifyActivation,
+        ["expansion_factor"] = Math.Max(1, c.Latents / c.Dimension),
+        ["normalize_decoder"] = NormalizeDecoder,
+        ["num_latents"] = c.Latents,
+        ["k"] = c.K,
+        ["multi_topk"] = c.MultiTopK,
+        ["skip_connection"] = false,
+        ["d_in"] = c.Dimension,
+        ["l1_coefficient"] = Uses(SaeSettings.L1) ? c.L1Coefficient : null,
+    };
+
+    /// <summary>SAELens' cfg.json: its inference SAEConfig fields, then k or l1_coefficient where they apply.</summary>
+    public JsonObject SaeLensConfig(SaeConfig c)
+    {
+        var cfg = new JsonObject
+        {
+            ["architecture"] = SaeLensArchitecture,
+            ["d_in"] = c.Dimension,
+            ["d_sae"] = c.Latents,
+            ["dtype"] = "float32",
+            ["device"] = "cpu",
+            ["apply_b_dec_to_input"] = true,
+            ["normalize_activations"] = "none",
+            ["reshape_activations"] = "none",
+            ["metadata"] = new JsonObject { ["sae_lens_training_version"] = null, ["trained_by"] = "Orleans.Sae" },
+        };
+        if (SavedAsOther)
+            cfg["metadata"]!["training_architecture"] = Name;
+        if (Uses(SaeSettings.K))
+            cfg["k"] = c.K;
+        if (Uses(SaeSettings.L1))
+            cfg["l1_coefficient"] = c.L1Coefficient;
+        return cfg;
+    }
+}

@@ -1,0 +1,12 @@
+namespace Sae.Core;
+
+/// <summary>
+/// A named per-latent tensor ([n]) that an architecture carries besides the four every SAE has, e.g.
+/// JumpReLU's threshold, Gated's r_mag and b_mag, or BatchTopK's inference threshold. A trained one
+/// gets gradients, Adam moments and counts in gradient clipping; an untrained one is a statistic the
+/// model updates itself. Either way it is saved with the weights under <see cref="Name"/> and
+/// restored from checkpoints.
+/// </summary>
+/// <param name="Name">The tensor's name in the weights file (both layouts).</param>
+/// <param name="Trained">True when Adam trains it.</param>
+public sealed record SaeExtraTensor(string Name, bool Trained);

@@ -1,0 +1,51 @@
+namespace Sae.Core.Tests;
+
+public class SaeArchitecturesTests
+{
+    [Fact]
+    public void All_EveryEnumValue_RegisteredOnceWithUniqueNames()
+    {
+        Assert.Equal(Enum.GetValues<SaeArchitecture>().Order(), SaeArchitectures.All.Select(a => a.Id).Order());
+        Assert.Equal(SaeArchitectures.All.Count, SaeArchitectures.All.Select(a => a.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void FromName_EveryName_FindsItsArchitecture()
+    {
+        foreach (var a in SaeArchitectures.All)
+        {
+            Assert.Same(a, SaeArchitectures.FromName(a.Name));
+            Assert.Same(a, SaeArchitectures.FromFileName(a.SparsifyActivation));
+            if (!a.SavedAsOther)
+                Assert.Same(a, SaeArchitectures.FromFileName(a.SaeLensArchitecture));
+        }
+        Assert.Null(SaeArchitectures.FromFileName("jumprelu"));
+        Assert.Null(SaeArchitectures.FromName("gated"));
+    }
+
+    [Fact]
+    public void CreateModel_EveryArchitecture_BuildsAModelForTheConfig()
+    {
+        foreach (var a in SaeArchitectures.All)
+        {
+            var config = new SaeConfig(a.Id, dimension: 6, latents: 10, k: 2);
+            Assert.Same(config, a.CreateModel(config).Config);
+            Assert.True(a.DefaultLearningRate(config) > 0);
+        }
+    }
+
+    [Fact]
+    public void NameList_EveryArchitecture_ReadsAsAList()
+    {
+        Assert.Equal("topk, relu or batchtopk", SaeArchitectures.NameList);
+        Assert.Equal("topk", SaeArchitectures.NamesUsing(SaeSettings.MultiTopK));
+        Assert.Equal("topk or batchtopk", SaeArchitectures.NamesUsing(SaeSettings.AuxK));
+    }
+
+    [Fact]
+    public void Constructor_MultiTopKOnRelu_NamesTheArchitecturesThatTakeIt()
+    {
+        var e = Assert.Throws<SaeInputException>(() => new SaeConfig(SaeArchitecture.ReluL1, 6, 10, multiTopK: true));
+        Assert.Equal("--multi-topk applies to --arch topk only.", e.Message);
+    }
+}
