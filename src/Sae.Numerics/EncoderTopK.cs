@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Sae.Numerics;
 
@@ -147,10 +148,20 @@ public static class EncoderTopK
         }
     }
 
-    // bit j0 + c of the row's words = sign bit of pre[c]
+    // bit j0 + c of the row's words = sign bit of pre[c]; j0 is a multiple of 32 (a tile start), so
+    // whole words are written 32 columns at a time from the vectors' sign masks
     private static void RecordSigns(ReadOnlySpan<float> pre, int j0, Span<uint> words)
     {
-        for (int c = 0; c < pre.Length; c++)
+        int c = 0;
+        for (; c <= pre.Length - 32; c += 32)
+        {
+            uint word = Vector256.Create(pre.Slice(c, 8)).ExtractMostSignificantBits()
+                | (Vector256.Create(pre.Slice(c + 8, 8)).ExtractMostSignificantBits() << 8)
+                | (Vector256.Create(pre.Slice(c + 16, 8)).ExtractMostSignificantBits() << 16)
+                | (Vector256.Create(pre.Slice(c + 24, 8)).ExtractMostSignificantBits() << 24);
+            words[(j0 + c) >> 5] = word;
+        }
+        for (; c < pre.Length; c++)
         {
             if (BitConverter.SingleToInt32Bits(pre[c]) < 0)
                 words[(j0 + c) >> 5] |= 1u << ((j0 + c) & 31);
