@@ -70,8 +70,9 @@ public class RecoveryTests
             err += Math.Pow(xhat[i] + p.DecoderBias[i % d] - x[i], 2);
             total += Math.Pow(x[i] - mean[i % d], 2);
         }
-        Assert.InRange(l0, 2.5, 10);
-        Assert.True(err / total < 0.15, $"BatchTopK at inference: FVU {err / total:F4} with L0 {l0:F2}");
+        // measured: L0 4.79 (k = 5), FVU 0.047 (the batch selection's 0.051 on its last batch)
+        Assert.InRange(l0, 4, 6);
+        Assert.True(err / total < 0.07, $"BatchTopK at inference: FVU {err / total:F4} with L0 {l0:F2}");
     }
 
     private static double MeanBestCosine(ReadOnlySpan<float> truth, float[] decoder, int g, int n, int d, bool signed = false)
