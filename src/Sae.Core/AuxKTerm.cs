@@ -6,7 +6,7 @@ namespace Sae.Core;
 /// sparsify's AuxK term of a TopK-family SAE: the top min(d/2, dead) dead latents (not selected for
 /// more than DeadTokens tokens) of each token reconstruct the main residual e = x − x̂ (detached);
 /// loss α·scale·Σ(ê − e)²/variance with scale = min(dead/(d/2), 1). ê includes b_dec, as sparsify's
-/// decode does.
+/// decode does. Dead latents are ranked by the model's activation (relu, or |pre| for AbsTopK).
 /// </summary>
 internal sealed class AuxKTerm
 {
@@ -14,12 +14,13 @@ internal sealed class AuxKTerm
     private readonly int _n, _d;
     private float[] _deadWeight = [], _deadBias = [];
     private int[] _deadIndex = [];
+    private readonly EncoderActivation _activation;
 
-    public AuxKTerm(SaeConfig config)
+    public AuxKTerm(SaeConfig config, EncoderActivation activation)
     {
         _config = config;
-        (_n, _d) = (config.Latents, config.Dimension);
-        Term = new SparseTerm(_n, _d);
+        (_n, _d, _activation) = (config.Latents, config.Dimension, activation);
+        Term = new SparseTerm(_n, _d) { Signed = activation == EncoderActivation.AbsSigned };
     }
 
     /// <summary>The dead latents' reconstruction; after <see cref="Forward"/> its Output holds the gradient G.</summary>
@@ -42,7 +43,8 @@ internal sealed class AuxKTerm
         double scale = Math.Min((double)dead / half, 1.0);
         Term.Ensure(rows, kAux);
         var indices = Term.Indices.AsSpan(0, rows * kAux);
-        EncoderTopK.Forward(xc, _deadWeight.AsSpan(0, dead * _d), _deadBias.AsSpan(0, dead), rows, dead, _d, kAux, Term.Values.AsSpan(0, rows * kAux), indices, threads);
+        EncoderTopK.Forward(xc, _deadWeight.AsSpan(0, dead * _d), _deadBias.AsSpan(0, dead), rows, dead, _d, kAux, Term.Values.AsSpan(0, rows * kAux), indices,
+            _activation, threads);
         for (int i = 0; i < indices.Length; i++)
             indices[i] = _deadIndex[indices[i]];
         Term.Decode(p, rows, threads);

@@ -7,7 +7,7 @@ namespace Sae.Core;
 /// BatchTopKTrainer does them. Selection: of relu(pre) [rows, n] keep the k·rows largest entries of
 /// the whole batch (ties: lower flat index), computed from each token's top w (fused encoder) and
 /// <see cref="BatchTopK.Select"/>, retrying with w doubled when a token holds more than its list;
-/// the result does not depend on w, so the next step starts from twice the widest token seen.
+/// the result does not depend on w, so the next step starts from 1.5 times the widest token seen.
 /// Threshold θ (the "threshold" extra tensor, every latent the same value): 0 until step
 /// <see cref="SaeConfig.ThresholdStartStep"/>; at step start + 1 it becomes the smallest kept
 /// activation of the batch; after that θ ← 0.999·θ + 0.001·m in float32 with m that step's smallest
@@ -69,7 +69,8 @@ internal sealed class BatchSelection
             _indices.AsSpan(b * listed, width).CopyTo(main.Indices.AsSpan(b * width, width));
             values[_counts[b]..].Clear();
         }
-        _width = Math.Clamp(2 * width, Math.Min(_n, 2 * _k), _n);
+        // next step's list: half again the widest token (a retry costs a whole encoder pass; a longer list ~15% of one per doubling)
+        _width = Math.Clamp(width + width / 2, Math.Min(_n, 2 * _k), _n);
         return result.MinSelected;
     }
 

@@ -14,4 +14,7 @@ public enum SaeArchitecture
     /// an inference threshold learnt during training replaces the selection outside it.
     /// </summary>
     BatchTopK,
+
+    /// <summary>AbsTopK: the k pre-activations largest in magnitude, kept with their sign (no relu); else as TopK.</summary>
+    AbsTopK,
 }

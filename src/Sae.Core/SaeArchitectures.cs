@@ -62,8 +62,27 @@ internal static class SaeArchitectures
         ExtraTensors = [new SaeExtraTensor(BatchSelection.ThresholdName, Trained: false)],
     };
 
+    /// <summary>
+    /// AbsTopK: sparsify's TopK recipe with the activation replaced: pre without relu, keep the k
+    /// entries largest in magnitude with their sign. Neither sparsify nor SAELens has it, so its
+    /// cfg.json names it "abstopk" in both layouts.
+    /// </summary>
+    public static ArchitectureSpec AbsTopK { get; } = new()
+    {
+        Id = SaeArchitecture.AbsTopK,
+        Name = "abstopk",
+        Summary = "top k by magnitude, signed",
+        Settings = SaeSettings.K | SaeSettings.MultiTopK | SaeSettings.AuxK,
+        NormalizeDecoder = true,
+        DefaultLearningRate = c => 2e-4 / Math.Sqrt(c.Latents / 16384.0),
+        DefaultLearningRateText = "2e-4/√(n/16384)",
+        CreateModel = c => new TopKModel(c, TopKSelection.PerTokenAbs),
+        SparsifyActivation = "abstopk",
+        SaeLensArchitecture = "abstopk",
+    };
+
     /// <summary>Every architecture, in the order help texts list them.</summary>
-    public static IReadOnlyList<ArchitectureSpec> All { get; } = [TopK, ReluL1, BatchTopK];
+    public static IReadOnlyList<ArchitectureSpec> All { get; } = [TopK, ReluL1, BatchTopK, AbsTopK];
 
     /// <summary>"topk or relu": the names, for error messages.</summary>
     public static string NameList => Join(All.Select(a => a.Name).ToList());

@@ -27,6 +27,12 @@ internal sealed class SparseTerm
 
     public int Width { get; private set; }
 
+    /// <summary>
+    /// AbsTopK: the values are signed pre-activations (no relu), so every selected slot passes
+    /// gradient to the encoder; otherwise only slots with value &gt; 0 do (relu's mask).
+    /// </summary>
+    public bool Signed { get; init; }
+
     public void Ensure(int rows, int width)
     {
         Width = width;
@@ -47,7 +53,8 @@ internal sealed class SparseTerm
 
     /// <summary>
     /// With Output holding G = ∂loss/∂out: ∂b_dec += Σ_b G; ∂W_dec[idx] += v·G; then the encoder,
-    /// ∂W_enc[idx] += ∂pre·xc and ∂b_enc[idx] += ∂pre with ∂pre = G·W_dec[idx] where v &gt; 0 (relu).
+    /// ∂W_enc[idx] += ∂pre·xc and ∂b_enc[idx] += ∂pre with ∂pre = G·W_dec[idx] where v &gt; 0 (relu),
+    /// or at every slot when <see cref="Signed"/>.
     /// </summary>
     public void Backward(SaeParameters p, SaeParameters grad, ReadOnlySpan<float> xc, int rows, int threads)
     {
@@ -58,10 +65,13 @@ internal sealed class SparseTerm
         SparseOps.GatherDot(g, Indices.AsSpan(0, slots), p.DecoderWeight, rows, Width, _n, _d, gv, threads);
         Workspace.Build(Indices.AsSpan(0, slots), rows, Width, _n);
         SparseOps.ScatterAddRows(values, g, _d, grad.DecoderWeight, [], Workspace, threads);
-        for (int i = 0; i < slots; i++)
+        if (!Signed)
         {
-            if (!(values[i] > 0f))
-                gv[i] = 0f;
+            for (int i = 0; i < slots; i++)
+            {
+                if (!(values[i] > 0f))
+                    gv[i] = 0f;
+            }
         }
         SparseOps.ScatterAddRows(gv, xc, _d, grad.EncoderWeight, grad.EncoderBias, Workspace, threads);
     }

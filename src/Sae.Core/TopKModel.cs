@@ -11,11 +11,15 @@ internal enum TopKSelection
 
     /// <summary>BatchTopK: the k·B largest relu pre-activations of the whole batch (see <see cref="BatchSelection"/>).</summary>
     Batch,
+
+    /// <summary>AbsTopK: the k pre-activations of every token largest in magnitude, kept with their sign (no relu).</summary>
+    PerTokenAbs,
 }
 
 /// <summary>
 /// TopK-family SAE as sparsify trains it. Forward: pre = relu((x − b_dec)·W_encᵀ + b_enc), keep the k
-/// largest per token (or, for BatchTopK, the k·B largest of the batch), x̂ = Σ v·W_dec[idx] + b_dec;
+/// largest per token (or, for BatchTopK, the k·B largest of the batch; for AbsTopK, pre without relu
+/// and the k largest |pre| with their sign), x̂ = Σ v·W_dec[idx] + b_dec;
 /// loss = FVU = Σ‖x̂ − x‖² / Σ‖x − mean(x)‖², plus FVU(top 4k)/8 with Multi-TopK, plus α·AuxK (dead
 /// latents' top d/2 fit the residual) when α &gt; 0. Backward is sparse: only selected latents get
 /// gradient (<see cref="SparseTerm"/>). b_dec gets gradient from every decode (+b_dec) and from the
@@ -25,6 +29,7 @@ internal sealed class TopKModel : ISaeModel
 {
     private readonly int _n, _d, _k;
     private readonly TopKSelection _selection;
+    private readonly EncoderActivation _activation;
     private readonly SparseTerm _main, _multi;
     private readonly AuxKTerm _aux;
     private readonly BatchSelection? _batch;
@@ -35,8 +40,10 @@ internal sealed class TopKModel : ISaeModel
     {
         Config = config;
         (_n, _d, _k, _selection) = (config.Latents, config.Dimension, config.K, selection);
-        (_main, _multi) = (new SparseTerm(_n, _d), new SparseTerm(_n, _d));
-        _aux = new AuxKTerm(config);
+        _activation = selection == TopKSelection.PerTokenAbs ? EncoderActivation.AbsSigned : EncoderActivation.Relu;
+        bool signed = _activation == EncoderActivation.AbsSigned;
+        (_main, _multi) = (new SparseTerm(_n, _d) { Signed = signed }, new SparseTerm(_n, _d) { Signed = signed });
+        _aux = new AuxKTerm(config, _activation);
         _batch = selection == TopKSelection.Batch ? new BatchSelection(config) : null;
         _row = new float[_d];
         _mean = new float[_d];
@@ -100,7 +107,7 @@ internal sealed class TopKModel : ISaeModel
 
         CountFires(rows, fires);
         var selected = _main.Values.AsSpan(0, rows * _main.Width);
-        return new StepLoss(loss, fvu, fvu * variance / rows, CountPositive(selected) / (double)rows, 0);
+        return new StepLoss(loss, fvu, fvu * variance / rows, CountActive(selected) / (double)rows, 0);
     }
 
     /// <summary>Selects the top k (or 4k with Multi-TopK; the main term takes each row's first k, which are the top k), or the batch's top k·B.</summary>
@@ -115,12 +122,14 @@ internal sealed class TopKModel : ISaeModel
         _main.Ensure(rows, _k);
         if (!Config.MultiTopK)
         {
-            EncoderTopK.Forward(xc, p.EncoderWeight, p.EncoderBias, rows, _n, _d, _k, _main.Values.AsSpan(0, rows * _k), _main.Indices.AsSpan(0, rows * _k), threads);
+            EncoderTopK.Forward(xc, p.EncoderWeight, p.EncoderBias, rows, _n, _d, _k, _main.Values.AsSpan(0, rows * _k), _main.Indices.AsSpan(0, rows * _k),
+                _activation, threads);
             return;
         }
         int wide = Math.Min(4 * _k, _n);
         _multi.Ensure(rows, wide);
-        EncoderTopK.Forward(xc, p.EncoderWeight, p.EncoderBias, rows, _n, _d, wide, _multi.Values.AsSpan(0, rows * wide), _multi.Indices.AsSpan(0, rows * wide), threads);
+        EncoderTopK.Forward(xc, p.EncoderWeight, p.EncoderBias, rows, _n, _d, wide, _multi.Values.AsSpan(0, rows * wide), _multi.Indices.AsSpan(0, rows * wide),
+            _activation, threads);
         for (int b = 0; b < rows; b++)
         {
             _multi.Values.AsSpan(b * wide, _k).CopyTo(_main.Values.AsSpan(b * _k, _k));
@@ -129,12 +138,12 @@ internal sealed class TopKModel : ISaeModel
     }
 
     /// <summary>
-    /// fires[i] += tokens that selected latent i: every selected slot for sparsify's TopK (its
-    /// did_fire marks top_indices), the non-zero slots for BatchTopK (the rest is padding).
+    /// fires[i] += tokens that selected latent i: every selected slot for sparsify's TopK and AbsTopK
+    /// (its did_fire marks top_indices), the non-zero slots for BatchTopK (the rest is padding).
     /// </summary>
     private void CountFires(int rows, Span<long> fires)
     {
-        if (_selection == TopKSelection.PerToken)
+        if (_selection != TopKSelection.Batch)
         {
             var fired = _main.Workspace.FireCounts;
             for (int i = 0; i < _n; i++)
@@ -160,7 +169,7 @@ internal sealed class TopKModel : ISaeModel
         BatchMath.SubtractRows(x[..(rows * _d)], p.DecoderBias, rows, xc);
         var values = new float[rows * _k];
         var indices = new int[rows * _k];
-        EncoderTopK.Forward(xc, p.EncoderWeight, p.EncoderBias, rows, _n, _d, _k, values, indices, threads);
+        EncoderTopK.Forward(xc, p.EncoderWeight, p.EncoderBias, rows, _n, _d, _k, values, indices, _activation, threads);
         activations[..(rows * _n)].Clear();
         for (int s = 0; s < values.Length; s++)
             activations[s / _k * _n + indices[s]] = values[s];
@@ -172,12 +181,14 @@ internal sealed class TopKModel : ISaeModel
     public void ConstrainParameters(SaeParameters p, int threads) =>
         RowOps.NormalizeRows(p.DecoderWeight, _n, _d, threads);
 
-    private static int CountPositive(ReadOnlySpan<float> values)
+    /// <summary>L0's numerator: positive values (relu; BatchTopK's padding is 0), or non-zero ones for AbsTopK.</summary>
+    private int CountActive(ReadOnlySpan<float> values)
     {
+        bool signed = _activation == EncoderActivation.AbsSigned;
         int count = 0;
         foreach (float v in values)
         {
-            if (v > 0f)
+            if (v > 0f || (signed && v != 0f))
                 count++;
         }
         return count;

@@ -1,6 +1,17 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Sae.Numerics;
+
+/// <summary>What <see cref="EncoderTopK"/> applies to the pre-activations before it keeps the top k.</summary>
+public enum EncoderActivation
+{
+    /// <summary>relu: keep the k largest relu(pre) (TopK, BatchTopK).</summary>
+    Relu,
+
+    /// <summary>AbsTopK: keep the k largest |pre|, with their sign (values are pre itself, ranked by magnitude).</summary>
+    AbsSigned,
+}
 
 /// <summary>
 /// The TopK SAE encoder in one pass: for every row b of x, pre[b, j] = relu(Σ_p x[b, p]·w[j, p] + bias[j])
@@ -23,18 +34,35 @@ public static class EncoderTopK
     /// </summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
         int batch, int n, int d, int k, Span<float> values, Span<int> indices, int threads = 1) =>
-        Forward(x, w, bias, batch, n, d, k, values, indices, threads, GemmIsaSelector.Best);
+        Forward(x, w, bias, batch, n, d, k, values, indices, EncoderActivation.Relu, threads, GemmIsaSelector.Best);
+
+    /// <summary>
+    /// As the relu overload, with the activation chosen: for <see cref="EncoderActivation.AbsSigned"/>,
+    /// values[b, ·], indices[b, ·] are the k entries of pre[b, ·] = x[b]·w[j] + bias[j] largest in
+    /// magnitude (ranked as TopK.Rows ranks |pre|: ties by lower index), each value pre itself, signed;
+    /// bit-identical to <see cref="Gemm.MultiplyABt"/>, bias, <see cref="TensorPrimitives.Abs(ReadOnlySpan{float}, Span{float})"/>,
+    /// <see cref="TopK.Rows"/> and the sign put back.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
+        int batch, int n, int d, int k, Span<float> values, Span<int> indices, EncoderActivation activation, int threads = 1) =>
+        Forward(x, w, bias, batch, n, d, k, values, indices, activation, threads, GemmIsaSelector.Best);
+
+    internal static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
+        int batch, int n, int d, int k, Span<float> values, Span<int> indices, int threads, GemmIsa isa) =>
+        Forward(x, w, bias, batch, n, d, k, values, indices, EncoderActivation.Relu, threads, isa);
 
     internal static unsafe void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
-        int batch, int n, int d, int k, Span<float> values, Span<int> indices, int threads, GemmIsa isa)
+        int batch, int n, int d, int k, Span<float> values, Span<int> indices, EncoderActivation activation, int threads, GemmIsa isa)
     {
+        if (!Enum.IsDefined(activation))
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "activation must be Relu or AbsSigned.");
         Validate(x, w, bias, batch, n, d, k, values, indices, threads);
         if (batch == 0)
             return;
         fixed (float* px = x, pw = w, pb = bias, pv = values)
         fixed (int* pi = indices)
         {
-            var job = new Job(new GemmOperand(px, false, batch, d), new GemmOperand(pw, true, d, n), pb, pv, pi, k, threads);
+            var job = new Job(new GemmOperand(px, false, batch, d), new GemmOperand(pw, true, d, n), pb, pv, pi, k, activation, threads);
             switch (isa)
             {
                 case GemmIsa.Avx512: Run<GemmKernel512>(job); break;
@@ -45,7 +73,7 @@ public static class EncoderTopK
     }
 
     /// <summary>Everything one call needs, as raw pointers so worker lambdas can carry it.</summary>
-    private readonly unsafe struct Job(GemmOperand x, GemmOperand w, float* bias, float* values, int* indices, int k, int threads)
+    private readonly unsafe struct Job(GemmOperand x, GemmOperand w, float* bias, float* values, int* indices, int k, EncoderActivation activation, int threads)
     {
         public readonly GemmOperand X = x;
         public readonly GemmOperand W = w;
@@ -53,6 +81,7 @@ public static class EncoderTopK
         public readonly float* Values = values;
         public readonly int* Indices = indices;
         public readonly int K = k;
+        public readonly EncoderActivation Activation = activation;
         public readonly int Threads = threads;
     }
 
@@ -79,6 +108,11 @@ public static class EncoderTopK
         float* tile = NativeScratch.ForThread(2).Get((long)rows * TileColumns);
         Span<int> counts = stackalloc int[rows];
         counts.Clear();
+        // AbsSigned: one sign bit per pre-activation of the block, [rows, ⌈n/32⌉] words, to restore the kept values' signs
+        bool abs = job.Activation == EncoderActivation.AbsSigned;
+        int words = (n + 31) / 32;
+        var signs = abs ? new Span<uint>(NativeScratch.ForThread(3).Get((long)rows * words), rows * words) : [];
+        signs.Clear();
         GemmDriver<TKernel>.PackARows(job.X, i0, rows, d, packA);
         for (int j0 = 0; j0 < n; j0 += TileColumns)
         {
@@ -91,7 +125,15 @@ public static class EncoderTopK
             {
                 var pre = new Span<float>(tile + (long)r * TileColumns, cols);
                 TensorPrimitives.Add(pre, bias, pre);
-                TensorPrimitives.Max(pre, 0f, pre);
+                if (abs)
+                {
+                    RecordSigns(pre, j0, signs.Slice(r * words, words));
+                    TensorPrimitives.Abs(pre, pre);
+                }
+                else
+                {
+                    TensorPrimitives.Max(pre, 0f, pre);
+                }
                 var selector = TopKSelector.Resume(RowValues(job, i0 + r), RowIndices(job, i0 + r), counts[r]);
                 selector.Offer(pre, j0);
                 counts[r] = selector.Count;
@@ -101,6 +143,38 @@ public static class EncoderTopK
         {
             var selector = TopKSelector.Resume(RowValues(job, i0 + r), RowIndices(job, i0 + r), counts[r]);
             selector.Finish(RowValues(job, i0 + r), RowIndices(job, i0 + r));
+            if (abs)
+                RestoreSigns(RowValues(job, i0 + r), RowIndices(job, i0 + r), signs.Slice(r * words, words));
+        }
+    }
+
+    // bit j0 + c of the row's words = sign bit of pre[c]; j0 is a multiple of 32 (a tile start), so
+    // whole words are written 32 columns at a time from the vectors' sign masks
+    private static void RecordSigns(ReadOnlySpan<float> pre, int j0, Span<uint> words)
+    {
+        int c = 0;
+        for (; c <= pre.Length - 32; c += 32)
+        {
+            uint word = Vector256.Create(pre.Slice(c, 8)).ExtractMostSignificantBits()
+                | (Vector256.Create(pre.Slice(c + 8, 8)).ExtractMostSignificantBits() << 8)
+                | (Vector256.Create(pre.Slice(c + 16, 8)).ExtractMostSignificantBits() << 16)
+                | (Vector256.Create(pre.Slice(c + 24, 8)).ExtractMostSignificantBits() << 24);
+            words[(j0 + c) >> 5] = word;
+        }
+        for (; c < pre.Length; c++)
+        {
+            if (BitConverter.SingleToInt32Bits(pre[c]) < 0)
+                words[(j0 + c) >> 5] |= 1u << ((j0 + c) & 31);
+        }
+    }
+
+    // |pre| with the sign bit set again is pre, bit for bit
+    private static void RestoreSigns(Span<float> values, ReadOnlySpan<int> indices, ReadOnlySpan<uint> words)
+    {
+        for (int j = 0; j < values.Length; j++)
+        {
+            if ((words[indices[j] >> 5] & (1u << (indices[j] & 31))) != 0)
+                values[j] = -values[j];
         }
     }
 

@@ -80,10 +80,23 @@ public class TrainCommandTests
         Assert.Contains("\"threshold_start_step\": 5", File.ReadAllText(dir.File("out", "train.json")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Train_AbsTopK_SignedActivationsTrainAndLoadAsAbsTopK()
+    {
+        using var dir = new TempDir();
+        string data = WriteData(dir, rows: 500);
+        var r = SaeProcess.Run("train", "--data", data, "--arch", "abstopk", "--latents", "64", "--k", "4", "--multi-topk", "--seeds", "0", "--steps", "10",
+            "--batch", "100", "--out", dir.File("out"));
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var sae = SaeFiles.Load(dir.File("out", "seed0"));
+        Assert.Equal((SaeArchitecture.AbsTopK, 4, SaeFileLayout.Sparsify), (sae.Architecture, sae.K, sae.Layout));
+        Assert.Contains("\"architecture\": \"abstopk\"", File.ReadAllText(dir.File("out", "train.json")), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--k", "0", "--k must be between 1 and --latents = 256 (got 0)")]
     [InlineData("--k", "300", "--k must be between 1 and --latents = 256 (got 300)")]
-    [InlineData("--arch", "gated", "--arch must be topk, relu")]
+    [InlineData("--arch", "gated", "--arch must be topk, relu, batchtopk or abstopk (got 'gated')")]
     [InlineData("--seeds", "1,x", "--seeds must be non-negative integers")]
     [InlineData("--seeds", "2,2", "--seeds lists a seed twice")]
     [InlineData("--batch", "0", "--batch must be >= 1")]

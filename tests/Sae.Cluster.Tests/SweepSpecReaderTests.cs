@@ -88,6 +88,17 @@ public class SweepSpecReaderTests
     }
 
     [Fact]
+    public void Parse_AbsTopKEntry_CellWithKMultiTopKAndAuxK()
+    {
+        var spec = TinySweep.Parse(PinnedYaml.Replace("architecture: topk", "architecture: abstopk", StringComparison.Ordinal));
+        var cell = spec.Cells[0];
+        Assert.StartsWith("abstopk-w16-k2-s20-", cell.Key, StringComparison.Ordinal);
+        Assert.Equal((SaeArchitecture.AbsTopK, 2, true, 0.03), (cell.Sae.Architecture, cell.Sae.K, cell.Sae.MultiTopK, cell.Sae.AuxKAlpha));
+        var back = SweepDocument.Parse(SweepDocument.From(spec, Dataset).ToBytes(), "spec.json");
+        Assert.Equal(cell.Sae, back.Cells[0].Sae());
+    }
+
+    [Fact]
     public void Parse_SameTextTwice_SameCellKeysAndSweepId()
     {
         var a = TinySweep.Parse(TinySweep.TwoCells);

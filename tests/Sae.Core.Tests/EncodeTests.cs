@@ -49,6 +49,21 @@ public class EncodeTests
         }
     }
 
+    [Fact]
+    public void Encode_AbsTopK_TheKLargestInMagnitudeWithTheirSign()
+    {
+        var config = new SaeConfig(SaeArchitecture.AbsTopK, D, N, k: 3);
+        var (p, x, pre) = Setup(config);
+        var f = Encode(config, p, x);
+        Assert.Contains(f, v => v < 0);
+        for (int b = 0; b < Rows; b++)
+        {
+            var top = Enumerable.Range(0, N).OrderByDescending(i => Math.Abs(pre[b][i])).Take(3).ToHashSet();
+            for (int i = 0; i < N; i++)
+                Assert.Equal(top.Contains(i) ? pre[b][i] : 0, f[b * N + i], 1e-5);
+        }
+    }
+
     [Theory]
     [InlineData(0f)]
     [InlineData(0.3f)]

@@ -2,7 +2,8 @@ namespace Sae.Core.Tests;
 
 public class GradientTests
 {
-    public static TheoryData<SaeArchitecture> Architectures() => new() { SaeArchitecture.TopK, SaeArchitecture.ReluL1, SaeArchitecture.BatchTopK };
+    public static TheoryData<SaeArchitecture> Architectures() =>
+        new() { SaeArchitecture.TopK, SaeArchitecture.ReluL1, SaeArchitecture.BatchTopK, SaeArchitecture.AbsTopK };
 
     /// <summary>TopK variants: plain, Multi-TopK, AuxK, both.</summary>
     public static TheoryData<bool, double> TopKVariants() => new() { { false, 0 }, { true, 0 }, { false, 0.25 }, { true, 0.25 } };
@@ -14,6 +15,9 @@ public class GradientTests
 
     /// <summary>BatchTopK with and without AuxK.</summary>
     public static TheoryData<double> BatchTopKAux() => new() { 0, 0.25 };
+
+    /// <summary>AbsTopK variants: plain, Multi-TopK, AuxK, both.</summary>
+    public static TheoryData<bool, double> AbsTopKVariants() => TopKVariants();
 
     /// <summary>Latents 1, 4, 7 and 8 have not fired for more than 100 tokens.</summary>
     private static long[] Idle() => [0, 500, 0, 0, 101, 0, 0, 900, 300, 0];
@@ -43,6 +47,20 @@ public class GradientTests
     [MemberData(nameof(TopKVariants))]
     public void ReferenceGradient_TopKVariants_MatchFiniteDifferences(bool multi, double auxAlpha) =>
         CheckFiniteDifferences(Tiny(SaeArchitecture.TopK, multi, auxAlpha));
+
+    [Theory]
+    [MemberData(nameof(AbsTopKVariants))]
+    public void ReferenceGradient_AbsTopKVariants_MatchFiniteDifferences(bool multi, double auxAlpha) =>
+        CheckFiniteDifferences(Tiny(SaeArchitecture.AbsTopK, multi, auxAlpha));
+
+    [Theory]
+    [MemberData(nameof(AbsTopKVariants))]
+    public void ForwardBackward_AbsTopKVariants_MatchReferenceGradient(bool multi, double auxAlpha)
+    {
+        const int rows = 7;
+        var (p, x) = Setup(SaeArchitecture.AbsTopK, rows);
+        AssertMatchesReference(Tiny(SaeArchitecture.AbsTopK, multi, auxAlpha), p, x, rows);
+    }
 
     [Theory]
     [MemberData(nameof(BatchTopKAux))]

@@ -3,7 +3,8 @@ namespace Sae.Core.Tests;
 /// <summary>
 /// The slow scalar twin of the SAE recipes, in double precision: the loss and its analytic gradient
 /// written out plainly from science.md, for TopK (sparsify, with Multi-TopK and AuxK), BatchTopK
-/// (the k·B largest relu pre-activations of the batch, else as TopK) and ReLU+L1 (SAELens standard).
+/// (the k·B largest relu pre-activations of the batch, else as TopK), AbsTopK (no relu, the k largest
+/// |pre| with their sign, else as TopK) and ReLU+L1 (SAELens standard).
 /// Tests check it against finite differences, then the fast models against it.
 /// </summary>
 internal sealed class ReferenceSae(SaeConfig config)
@@ -16,6 +17,8 @@ internal sealed class ReferenceSae(SaeConfig config)
     public double LastMinSelected { get; private set; }
 
     private int N => Config.Latents;
+
+    private bool Signed => Config.Architecture == SaeArchitecture.AbsTopK;
 
     private int D => Config.Dimension;
 
@@ -54,7 +57,7 @@ internal sealed class ReferenceSae(SaeConfig config)
 
     private double[] Input(float[] x, int b) => x.AsSpan(b * D, D).ToArray().Select(v => (double)v).ToArray();
 
-    /// <summary>pre = relu((x − b_dec)·W_encᵀ + b_enc) of one token, and xc = x − b_dec.</summary>
+    /// <summary>pre = relu((x − b_dec)·W_encᵀ + b_enc) of one token (AbsTopK: without relu), and xc = x − b_dec.</summary>
     private double[] Pre(double[][] p, double[] x, out double[] xc)
     {
         xc = new double[D];
@@ -64,7 +67,7 @@ internal sealed class ReferenceSae(SaeConfig config)
         {
             double s = p[1][i];
             for (int e = 0; e < D; e++) s += xc[e] * p[0][i * D + e];
-            pre[i] = Math.Max(s, 0);
+            pre[i] = Signed ? s : Math.Max(s, 0);
         }
         return pre;
     }
@@ -103,8 +106,9 @@ internal sealed class ReferenceSae(SaeConfig config)
         return loss;
     }
 
+    /// <summary>The k allowed latents with the largest pre (AbsTopK: largest |pre|), ties by lower index.</summary>
     private int[] Top(double[] pre, int k, Func<int, bool> allowed) =>
-        Enumerable.Range(0, N).Where(allowed).OrderByDescending(i => pre[i]).ThenBy(i => i).Take(k).ToArray();
+        Enumerable.Range(0, N).Where(allowed).OrderByDescending(i => Signed ? Math.Abs(pre[i]) : pre[i]).ThenBy(i => i).Take(k).ToArray();
 
     /// <summary>
     /// c·‖recon − target‖² with recon = b_dec + Σ_{i∈active} pre_i·W_dec,i (returned without b_dec in
@@ -141,7 +145,8 @@ internal sealed class ReferenceSae(SaeConfig config)
                 gv += g[e] * p[2][i * D + e];
                 grad[2][i * D + e] += pre[i] * g[e] + (norms[i] > 0 ? l1 * pre[i] * p[2][i * D + e] / norms[i] : 0);
             }
-            if (!(pre[i] > 0))
+            // relu passes gradient where pre > 0; AbsTopK's identity everywhere it selected
+            if (!Signed && !(pre[i] > 0))
                 continue;
             grad[1][i] += gv;
             for (int e = 0; e < D; e++)

@@ -37,15 +37,15 @@ public class SaeArchitecturesTests
     [Fact]
     public void NameList_EveryArchitecture_ReadsAsAList()
     {
-        Assert.Equal("topk, relu or batchtopk", SaeArchitectures.NameList);
-        Assert.Equal("topk", SaeArchitectures.NamesUsing(SaeSettings.MultiTopK));
-        Assert.Equal("topk or batchtopk", SaeArchitectures.NamesUsing(SaeSettings.AuxK));
+        Assert.Equal("topk, relu, batchtopk or abstopk", SaeArchitectures.NameList);
+        Assert.Equal("topk or abstopk", SaeArchitectures.NamesUsing(SaeSettings.MultiTopK));
+        Assert.Equal("topk, batchtopk or abstopk", SaeArchitectures.NamesUsing(SaeSettings.AuxK));
     }
 
     [Fact]
     public void Constructor_MultiTopKOnRelu_NamesTheArchitecturesThatTakeIt()
     {
         var e = Assert.Throws<SaeInputException>(() => new SaeConfig(SaeArchitecture.ReluL1, 6, 10, multiTopK: true));
-        Assert.Equal("--multi-topk applies to --arch topk only.", e.Message);
+        Assert.Equal("--multi-topk applies to --arch topk or abstopk only.", e.Message);
     }
 }

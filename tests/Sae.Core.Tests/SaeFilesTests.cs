@@ -58,6 +58,21 @@ public class SaeFilesTests
             Assert.Equal(p.Tensors[t], loaded.Parameters.Tensors[t]);
     }
 
+    [Theory]
+    [InlineData(SaeFileLayout.Sparsify, "\"activation\": \"abstopk\"")]
+    [InlineData(SaeFileLayout.SaeLens, "\"architecture\": \"abstopk\"")]
+    public void SaveLoad_AbsTopK_RoundTripsAndIsDetected(SaeFileLayout layout, string cfgLine)
+    {
+        using var dir = new TempDir();
+        var p = Random(13, 7, 6);
+        SaeFiles.Save(dir.Path, new SaeConfig(SaeArchitecture.AbsTopK, 7, 13, k: 3), p, layout);
+        Assert.Contains(cfgLine, File.ReadAllText(dir.File("cfg.json")), StringComparison.Ordinal);
+        var loaded = SaeFiles.Load(dir.Path);
+        Assert.Equal((SaeArchitecture.AbsTopK, 3, layout), (loaded.Architecture, loaded.K, loaded.Layout));
+        for (int t = 0; t < 4; t++)
+            Assert.Equal(p.Tensors[t], loaded.Parameters.Tensors[t]);
+    }
+
     [Fact]
     public void Load_BatchTopKWithoutThreshold_OneLineErrorNamingTheTensor()
     {

@@ -62,6 +62,8 @@ public class TrainerTests
     [InlineData(SaeArchitecture.ReluL1, 1, 0.05, LearningRateDecay.None)]
     [InlineData(SaeArchitecture.BatchTopK, 2, 1.0, LearningRateDecay.Linear)]
     [InlineData(SaeArchitecture.BatchTopK, 0, null, LearningRateDecay.None)]
+    [InlineData(SaeArchitecture.AbsTopK, 2, 1.0, LearningRateDecay.Linear)]
+    [InlineData(SaeArchitecture.AbsTopK, 3, 0.05, LearningRateDecay.None)]
     public void RunStep_MatchesScalarReimplementation(SaeArchitecture arch, int warmup, double? clip, LearningRateDecay decay)
     {
         var trainer = Make(arch, 2, [4], warmup, clip, decay);

@@ -16,6 +16,8 @@ public class TrainingJobTests
     [InlineData(SaeArchitecture.TopK, SaeFileLayout.Sparsify, 99UL)]
     [InlineData(SaeArchitecture.BatchTopK, SaeFileLayout.Sparsify, null)]
     [InlineData(SaeArchitecture.BatchTopK, SaeFileLayout.SaeLens, 99UL)]
+    [InlineData(SaeArchitecture.AbsTopK, SaeFileLayout.Sparsify, 99UL)]
+    [InlineData(SaeArchitecture.AbsTopK, SaeFileLayout.SaeLens, null)]
     public void Run_InterruptedAndResumedTwice_SameBitsAsUninterrupted(SaeArchitecture arch, SaeFileLayout format, ulong? dataSeed)
     {
         using var dir = new TempDir();

@@ -31,6 +31,42 @@ public class EncoderTopKTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(SupportedIsas))]
+    public void Forward_AbsSigned_SameBitsAsGemmBiasAbsTopKWithSigns(GemmIsa isa)
+    {
+        int[][] shapes = [[1, 1, 1, 1], [3, 7, 5, 7], [13, 600, 33, 4], [200, 2100, 300, 32], [193, 513, 257, 1], [5, 40, 9, 40], [2, 4100, 3, 64]];
+        int seed = 50, negatives = 0;
+        foreach (var s in shapes)
+        {
+            int batch = s[0], n = s[1], d = s[2], k = s[3];
+            var x = TestData.Uniform(batch * d, seed++);
+            var w = TestData.Uniform(n * d, seed++);
+            var bias = TestData.Uniform(n, seed++, 0.3f);
+            var pre = new float[batch * n];
+            Gemm.Multiply(x, false, w, true, pre, batch, n, d, false, 1, isa);
+            for (int b = 0; b < batch; b++)
+                TensorPrimitives.Add(pre.AsSpan(b * n, n), bias, pre.AsSpan(b * n, n));
+            var magnitude = new float[pre.Length];
+            TensorPrimitives.Abs(pre, magnitude);
+            var expectV = new float[batch * k];
+            var expectI = new int[batch * k];
+            TopK.Rows(magnitude, batch, n, k, expectV, expectI);
+            for (int i = 0; i < expectV.Length; i++)
+                expectV[i] = pre[i / k * n + expectI[i]];
+            negatives += expectV.Count(v => v < 0);
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                var v = new float[batch * k];
+                var idx = new int[batch * k];
+                EncoderTopK.Forward(x, w, bias, batch, n, d, k, v, idx, EncoderActivation.AbsSigned, threads, isa);
+                Assert.True(TestData.BitEqual(expectV, v), $"values differ: {isa} shape [{string.Join(",", s)}] threads {threads}");
+                Assert.Equal(expectI, idx);
+            }
+        }
+        Assert.True(negatives > 100, "the kept values must include negative ones");
+    }
+
     [Fact]
     public void Forward_MostPreActivationsNegative_ZerosTieByLowerIndex()
     {
