@@ -11,9 +11,16 @@ internal static class FinalSaes
         string? local = blobs.LocalPath(final);
         if (local is null || !Directory.Exists(local))
         {
+            // a completed run's final SAE never changes (fixed path, same bits on any rerun): download it once per worker;
+            // the marker is written last, so a download cut short is fetched again
             local = Path.Combine(cacheDirectory, "saes", sweep, run.RunId);
-            foreach (string name in await blobs.ListAsync(final + "/", cancel).ConfigureAwait(false))
-                await blobs.DownloadFileAsync(name, Path.Combine(local, name[(final.Length + 1)..]), cancel).ConfigureAwait(false);
+            string complete = Path.Combine(local, ".complete");
+            if (!File.Exists(complete))
+            {
+                foreach (string name in await blobs.ListAsync(final + "/", cancel).ConfigureAwait(false))
+                    await blobs.DownloadFileAsync(name, Path.Combine(local, name[(final.Length + 1)..]), cancel).ConfigureAwait(false);
+                await File.WriteAllTextAsync(complete, "", cancel).ConfigureAwait(false);
+            }
         }
         return SaeFiles.Load(local);
     }
