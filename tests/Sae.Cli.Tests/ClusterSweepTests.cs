@@ -12,22 +12,7 @@ namespace Sae.Cli.Tests;
 [Collection("azurite")]
 public sealed class ClusterSweepTests
 {
-    private const string Spec = """
-        name: cluster
-        dataset:
-          synthetic: {features: 64, dim: 16, rows: 16384, active: 3, seed: 3}
-          shard_rows: 4096
-        grid:
-          - architecture: topk
-            latents: [32, 96]
-            k: [3]
-          - architecture: relu
-            latents: [48]
-            l1: [0.05]
-        seeds: 3
-        training: {batch: 256, steps: 800, lr: 0.004, lr_warmup_steps: 20, checkpoint_every: 40, auxk_alpha: 0.03125, dead_tokens: 20000}
-        resources: {workers: 2, threads_per_worker: 1, seeds_per_job: 2, lease_seconds: 3}
-        """;
+    private static readonly string Spec = TestSweeps.Small("cluster", 800, leaseSeconds: 3);
 
     [Fact]
     public async Task Workers_KilledAndStorageRestarted_SweepCompletesOnceWithEmbeddedBits()

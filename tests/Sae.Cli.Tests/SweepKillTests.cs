@@ -11,22 +11,7 @@ namespace Sae.Cli.Tests;
 /// </summary>
 public sealed class SweepKillTests
 {
-    private const string Spec = """
-        name: killtest
-        dataset:
-          synthetic: {features: 64, dim: 16, rows: 16384, active: 3, seed: 3}
-          shard_rows: 4096
-        grid:
-          - architecture: topk
-            latents: [32, 96]
-            k: [3]
-          - architecture: relu
-            latents: [48]
-            l1: [0.05]
-        seeds: 3
-        training: {batch: 256, steps: 600, lr: 0.004, lr_warmup_steps: 20, checkpoint_every: 40, auxk_alpha: 0.03125, dead_tokens: 20000}
-        resources: {workers: 2, threads_per_worker: 1, seeds_per_job: 2}
-        """;
+    private static readonly string Spec = TestSweeps.Small("killtest", 600);
 
     [Fact]
     public void SweepRun_KilledRepeatedly_CompletesWithoutRedoingWorkAndBitIdentical()
