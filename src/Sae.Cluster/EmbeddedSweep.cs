@@ -35,7 +35,7 @@ public sealed class EmbeddedSweep(string storeDirectory, ISweepObserver? observe
         var plan = await new SweepSubmitter(entities).SubmitAsync(spec, WorkDirectory, threads, importProgress, cancel).ConfigureAwait(false);
         Submitted?.Invoke(plan);
         var reconciler = new Reconciler(entities, queues);
-        var first = await reconciler.ReconcileAsync(plan, enqueueIdle: true, takeOver: true, cancel).ConfigureAwait(false);
+        var (first, snapshot) = await reconciler.ReconcileAndReadAsync(plan, enqueueIdle: true, takeOver: true, cancel).ConfigureAwait(false);
         if (first.Expired > 0)
             _observer.Log($"took over {first.Expired} claim(s) left by an interrupted run; they resume from their last checkpoint");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -44,10 +44,9 @@ public sealed class EmbeddedSweep(string storeDirectory, ISweepObserver? observe
             .Select(i => new Worker(entities, queues, new WorkerOptions($"{host}-w{i}", spec.Resources.ThreadsPerWorker, WorkDirectory, WorkerOptions.AllQueues), _observer))
             .Select(w => Task.Run(() => w.RunAsync(stop.Token), CancellationToken.None))
             .ToArray();
-        SweepSnapshot snapshot;
         try
         {
-            snapshot = await WaitUntilFinishedAsync(entities, queues, reconciler, plan, workers, cancel).ConfigureAwait(false);
+            snapshot = await WaitUntilFinishedAsync(entities, queues, reconciler, snapshot, workers, cancel).ConfigureAwait(false);
         }
         finally
         {
@@ -58,22 +57,21 @@ public sealed class EmbeddedSweep(string storeDirectory, ISweepObserver? observe
         return new EmbeddedOutcome(plan, snapshot, results, reportDirectory);
     }
 
-    private static async Task<SweepSnapshot> WaitUntilFinishedAsync(EntityStore entities, WorkQueues queues, Reconciler reconciler, SweepPlan plan,
+    // each pass reads every state once: the reconciler's pass is also the progress check
+    private static async Task<SweepSnapshot> WaitUntilFinishedAsync(EntityStore entities, WorkQueues queues, Reconciler reconciler, SweepSnapshot snapshot,
         Task[] workers, CancellationToken cancel)
     {
-        while (true)
+        while (!snapshot.IsFinished)
         {
-            var snapshot = await SweepSnapshot.ReadAsync(entities, plan, cancel).ConfigureAwait(false);
-            if (snapshot.IsFinished)
-                return snapshot;
             if (workers.FirstOrDefault(w => w.IsFaulted) is { } broken)
                 await broken.ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancel).ConfigureAwait(false);
             bool idle = await queues.Train.CountAsync(cancel).ConfigureAwait(false) == 0 && await queues.Compare.CountAsync(cancel).ConfigureAwait(false) == 0
                 && !snapshot.Runs.Values.Concat(snapshot.Comparisons.Values).Any(s => Lifecycle.IsLeased(s, entities.Now));
             // lapsed leases are re-enqueued; an idle runtime with unfinished work re-enqueues everything (nothing may be left behind)
-            await reconciler.ReconcileAsync(plan, enqueueIdle: idle, cancel: cancel).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancel).ConfigureAwait(false);
+            (_, snapshot) = await reconciler.ReconcileAndReadAsync(snapshot.Plan, enqueueIdle: idle, cancel: cancel).ConfigureAwait(false);
         }
+        return snapshot;
     }
 
     private FileStream LockStore()

@@ -49,18 +49,30 @@ public sealed class EntityStore(IBlobStore blobs, TimeProvider? time = null)
     /// <exception cref="InvalidOperationException">The document does not exist.</exception>
     public async Task<WorkState?> UpdateAsync(string path, Func<WorkState, WorkState?> change, CancellationToken cancel = default)
     {
+        var (state, changed) = await ApplyAsync(path, change, cancel).ConfigureAwait(false);
+        return changed ? state : null;
+    }
+
+    /// <summary>
+    /// As <see cref="UpdateAsync"/>, but always returns the state now stored: the written one, or the one read when the
+    /// transition did not apply (so a caller that also needs the state reads the document once, not twice).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The document does not exist.</exception>
+    public async Task<(WorkState State, bool Changed)> ApplyAsync(string path, Func<WorkState, WorkState?> change, CancellationToken cancel = default)
+    {
         ArgumentNullException.ThrowIfNull(change);
         while (true)
         {
             var blob = await Blobs.ReadAsync(path, cancel).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"{path}: no state document.");
-            var next = change(WorkState.Parse(blob.Content, path));
+            var current = WorkState.Parse(blob.Content, path);
+            var next = change(current);
             if (next is null)
-                return null;
+                return (current, false);
             try
             {
                 await Blobs.WriteAsync(path, next.ToBytes(), BlobCondition.IfMatch(blob.ETag), cancel).ConfigureAwait(false);
-                return next;
+                return (next, true);
             }
             catch (BlobConditionFailedException)
             {

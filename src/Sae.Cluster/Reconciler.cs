@@ -13,24 +13,29 @@ public sealed class Reconciler(EntityStore entities, WorkQueues queues)
     /// <param name="enqueueIdle">Also enqueue idle work (not only work whose lease just lapsed).</param>
     /// <param name="takeOver">Treat every active claim as lapsed (the embedded runtime restarting on a store only it uses).</param>
     /// <param name="cancel">Cancellation.</param>
-    public async Task<ReconcileResult> ReconcileAsync(SweepPlan plan, bool enqueueIdle, bool takeOver = false, CancellationToken cancel = default)
+    public async Task<ReconcileResult> ReconcileAsync(SweepPlan plan, bool enqueueIdle, bool takeOver = false, CancellationToken cancel = default) =>
+        (await ReconcileAndReadAsync(plan, enqueueIdle, takeOver, cancel).ConfigureAwait(false)).Result;
+
+    /// <summary>As <see cref="ReconcileAsync"/>, also returning every state as the pass left it (each document is read once).</summary>
+    public async Task<(ReconcileResult Result, SweepSnapshot Snapshot)> ReconcileAndReadAsync(SweepPlan plan, bool enqueueIdle, bool takeOver = false,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        var runStates = new Dictionary<string, WorkState>();
+        var comparisonStates = new Dictionary<string, WorkState>();
         int expired = 0, jobs = 0, comparisons = 0;
         string? traceParent = await SweepTrace.ReadAsync(entities.Blobs, plan.SweepId, cancel).ConfigureAwait(false);
-        var runStatus = new Dictionary<string, string>();
         foreach (var job in plan.Jobs)
         {
             bool lapsed = false, idle = false;
             foreach (var run in job.Runs)
             {
                 string path = StoreLayout.RunState(plan.SweepId, run.RunId);
-                var state = await entities.UpdateAsync(path, s => Lifecycle.Expire(s, entities.Now, takeOver), cancel).ConfigureAwait(false);
-                lapsed |= state is not null;
-                expired += state is null ? 0 : 1;
-                state ??= await entities.ReadAsync(path, cancel).ConfigureAwait(false);
-                runStatus[run.RunId] = state?.Status ?? Lifecycle.Pending;
-                idle |= state?.Status == Lifecycle.Pending;
+                var (state, changed) = await entities.ApplyAsync(path, s => Lifecycle.Expire(s, entities.Now, takeOver), cancel).ConfigureAwait(false);
+                lapsed |= changed;
+                expired += changed ? 1 : 0;
+                runStates[run.RunId] = state;
+                idle |= state.Status == Lifecycle.Pending;
             }
             if (idle && (lapsed || enqueueIdle))
             {
@@ -41,24 +46,24 @@ public sealed class Reconciler(EntityStore entities, WorkQueues queues)
         foreach (var c in plan.Comparisons)
         {
             string path = StoreLayout.ComparisonState(plan.SweepId, c.ComparisonId);
-            var state = await entities.UpdateAsync(path, s => Lifecycle.Expire(s, entities.Now, takeOver), cancel).ConfigureAwait(false);
-            bool lapsed = state is not null;
+            var (state, lapsed) = await entities.ApplyAsync(path, s => Lifecycle.Expire(s, entities.Now, takeOver), cancel).ConfigureAwait(false);
             expired += lapsed ? 1 : 0;
-            state ??= await entities.ReadAsync(path, cancel).ConfigureAwait(false);
-            bool ready = runStatus[c.A.RunId] == Lifecycle.Completed && runStatus[c.B.RunId] == Lifecycle.Completed;
-            if (state?.Status == Lifecycle.Waiting && ready && (lapsed || enqueueIdle))
+            string a = runStates[c.A.RunId].Status, b = runStates[c.B.RunId].Status;
+            bool ready = a == Lifecycle.Completed && b == Lifecycle.Completed;
+            if (state.Status == Lifecycle.Waiting && ready && (lapsed || enqueueIdle))
             {
                 await queues.SendAsync(new WorkMessage(WorkMessage.Compare, plan.SweepId, c.ComparisonId, traceParent), cancel: cancel).ConfigureAwait(false);
                 comparisons++;
             }
-            else if (state?.Status == Lifecycle.Waiting && (runStatus[c.A.RunId] == Lifecycle.Failed || runStatus[c.B.RunId] == Lifecycle.Failed))
+            else if (state.Status == Lifecycle.Waiting && (a == Lifecycle.Failed || b == Lifecycle.Failed))
             {
                 // it can never run: it fails too, with the reason, so the sweep can finish
-                string reason = $"a run it compares failed ({(runStatus[c.A.RunId] == Lifecycle.Failed ? c.A.RunId : c.B.RunId)})";
-                await entities.UpdateAsync(path, s => Lifecycle.Cancel(s, reason), cancel).ConfigureAwait(false);
+                string reason = $"a run it compares failed ({(a == Lifecycle.Failed ? c.A.RunId : c.B.RunId)})";
+                (state, _) = await entities.ApplyAsync(path, s => Lifecycle.Cancel(s, reason), cancel).ConfigureAwait(false);
             }
+            comparisonStates[c.ComparisonId] = state;
         }
-        return new ReconcileResult(expired, jobs, comparisons);
+        return (new ReconcileResult(expired, jobs, comparisons), new SweepSnapshot(plan, runStates, comparisonStates));
     }
 }
 

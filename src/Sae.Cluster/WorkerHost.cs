@@ -26,15 +26,20 @@ public sealed class WorkerHost(StoreConnection store, WorkerOptions options, ISw
     {
         var reconciler = new Reconciler(entities, store.Queues);
         var catalog = new SweepCatalog(store.Blobs);
+        var finished = new HashSet<string>();
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 foreach (string sweep in await catalog.ListAsync(stop).ConfigureAwait(false))
                 {
-                    var plan = await catalog.FindAsync(sweep, stop).ConfigureAwait(false);
-                    if (plan is not null && !(await SweepSnapshot.ReadAsync(entities, plan, stop).ConfigureAwait(false)).IsFinished)
-                        await reconciler.ReconcileAsync(plan, enqueueIdle: false, cancel: stop).ConfigureAwait(false);
+                    var plan = finished.Contains(sweep) ? null : await catalog.FindAsync(sweep, stop).ConfigureAwait(false);
+                    if (plan is null)
+                        continue;
+                    // a finished sweep stays finished: its states are not read again
+                    var (_, snapshot) = await reconciler.ReconcileAndReadAsync(plan, enqueueIdle: false, cancel: stop).ConfigureAwait(false);
+                    if (snapshot.IsFinished)
+                        finished.Add(sweep);
                 }
                 await Task.Delay(ReconcileEvery, entities.Time, stop).ConfigureAwait(false);
             }
