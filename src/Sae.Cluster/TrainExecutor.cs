@@ -56,7 +56,7 @@ internal sealed class TrainExecutor(EntityStore entities, DatasetStore datasets,
         foreach (var run in runs)
         {
             var names = await Blobs.ListAsync(StoreLayout.Checkpoints(sweep, run.RunId) + "/", cancel).ConfigureAwait(false);
-            var complete = names.Where(n => n.EndsWith("/" + Path.GetFileName(RunLayout.StateFile("x")), StringComparison.Ordinal))
+            var complete = names.Where(n => n.EndsWith("/" + RunLayout.StateFileName, StringComparison.Ordinal))
                 .Select(StoreLayout.CheckpointStep).OfType<long>().ToHashSet();
             common = common is null ? complete : common.Intersect(complete).ToHashSet();
         }
@@ -81,7 +81,7 @@ internal sealed class TrainExecutor(EntityStore entities, DatasetStore datasets,
     private async Task StoreCheckpointAsync(string sweep, IReadOnlyList<PlannedRun> runs, RunLayout layout, long step, string owner, TimeSpan lease,
         CancellationToken cancel)
     {
-        string stateName = Path.GetFileName(RunLayout.StateFile("x"));
+        const string stateName = RunLayout.StateFileName;
         foreach (var run in runs)
         {
             string local = layout.Checkpoint(run.Seed, step), remote = StoreLayout.Checkpoint(sweep, run.RunId, step);

@@ -24,7 +24,10 @@ public sealed class RunLayout(string root)
     public string Checkpoint(ulong seed, long step) => Path.Combine(SeedDirectory(seed), "checkpoints", $"step-{step:D9}");
 
     /// <summary>The trainer state file of a checkpoint.</summary>
-    public static string StateFile(string checkpoint) => Path.Combine(checkpoint, "state.safetensors");
+    public static string StateFile(string checkpoint) => Path.Combine(checkpoint, StateFileName);
+
+    /// <summary>The name of a checkpoint's trainer state file (written last: its presence marks a complete checkpoint).</summary>
+    public const string StateFileName = "state.safetensors";
 
     /// <summary>The largest step with a complete checkpoint for every seed, or null.</summary>
     public long? LatestCompleteCheckpoint(IReadOnlyList<ulong> seeds)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Sae.Cli.Rendering;
 using Sae.Cluster;
-using Spectre.Console;
 
 namespace Sae.Cli.Commands;
 
@@ -108,11 +107,8 @@ internal static class SweepClusterCommands
     {
         var active = s.Plan.Runs.Where(r => Lifecycle.IsLeased(s.Runs[r.RunId], now))
             .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.RunId} step {s.Runs[r.RunId].CheckpointStep}/{r.Cell.Steps} ({s.Runs[r.RunId].Owner})"));
-        string counts = $"runs {Counts(s.RunCounts)}; comparisons {Counts(s.ComparisonCounts)}";
+        string counts = $"runs {SweepTables.Counts(s.RunCounts)}; comparisons {SweepTables.Counts(s.ComparisonCounts)}";
         var list = active.ToList();
         return list.Count == 0 ? counts : $"{counts}; training: {string.Join("; ", list)}";
     }
-
-    private static string Counts(IReadOnlyDictionary<string, int> counts) =>
-        Markup.Remove(string.Join(", ", counts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Value} {p.Key}")));
 }

@@ -50,7 +50,8 @@ internal static class SweepTables
     private static string Label(CellResult c) =>
         $"{c.Architecture} w{c.Latents} {(c.K is { } k ? $"k{k}" : $"λ{F(c.L1 ?? 0)}")} {c.Steps}st";
 
-    private static string Counts(IReadOnlyDictionary<string, int> counts) =>
+    /// <summary>"3 Completed, 1 Training": entities per status, in name order.</summary>
+    public static string Counts(IReadOnlyDictionary<string, int> counts) =>
         string.Join(", ", counts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Value} {p.Key}"));
 
     private static string N(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("F3", CultureInfo.InvariantCulture) : "–";
