@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Sae.Core;
 
 namespace Sae.Cluster;
 
@@ -54,8 +55,18 @@ public sealed record WorkState
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, SweepDocument.Json);
 
     /// <summary>Parses a state document.</summary>
-    public static WorkState Parse(byte[] bytes, string origin) =>
-        JsonSerializer.Deserialize<WorkState>(bytes, SweepDocument.Json) ?? throw new InvalidDataException($"{origin}: empty state document.");
+    /// <exception cref="SaeInputException">The document is not a state document (a damaged store): one line naming it.</exception>
+    public static WorkState Parse(byte[] bytes, string origin)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<WorkState>(bytes, SweepDocument.Json) ?? throw new SaeInputException($"{origin}: empty state document.");
+        }
+        catch (JsonException e)
+        {
+            throw new SaeInputException($"{origin}: not a valid state document ({e.Message.Split('\n')[0]}); the store is damaged.", e);
+        }
+    }
 }
 
 /// <summary>One claim of an entity by a worker.</summary>
