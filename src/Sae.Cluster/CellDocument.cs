@@ -40,6 +40,26 @@ public sealed record CellDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? ThresholdStartStep { get; init; }
 
+    /// <summary>JumpReLU: the L0 coefficient; null (not stored) for the others.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? L0 { get; init; }
+
+    /// <summary>JumpReLU: L0 warm-up steps; null for the others.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? L0WarmupSteps { get; init; }
+
+    /// <summary>JumpReLU: the straight-through bandwidth; null for the others.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? JumpreluBandwidth { get; init; }
+
+    /// <summary>JumpReLU: the initial threshold; null for the others.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? JumpreluInitThreshold { get; init; }
+
+    /// <summary>Matryoshka: the group sizes; null for the others.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<int>? Groups { get; init; }
+
     /// <summary>Batch size.</summary>
     public int Batch { get; init; }
 
@@ -83,6 +103,11 @@ public sealed record CellDocument
         AuxkAlpha = c.Sae.AuxKAlpha,
         DeadTokens = c.Sae.DeadTokens,
         ThresholdStartStep = c.Sae.Spec.Uses(SaeSettings.ThresholdStart) ? c.Sae.ThresholdStartStep : null,
+        L0 = c.Sae.Spec.Uses(SaeSettings.L0) ? c.Sae.L0Coefficient : null,
+        L0WarmupSteps = c.Sae.Spec.Uses(SaeSettings.L0) ? c.Sae.L0WarmupSteps : null,
+        JumpreluBandwidth = c.Sae.Spec.Uses(SaeSettings.JumpRelu) ? c.Sae.JumpReluBandwidth : null,
+        JumpreluInitThreshold = c.Sae.Spec.Uses(SaeSettings.JumpRelu) ? c.Sae.JumpReluInitThreshold : null,
+        Groups = c.Sae.Spec.Uses(SaeSettings.Groups) ? c.Sae.Groups.ToArray() : null,
         Batch = c.Train.BatchSize,
         Steps = c.Train.Steps,
         Lr = c.Train.ResolveLearningRate(c.Sae),
@@ -98,6 +123,9 @@ public sealed record CellDocument
     /// <summary>k when the architecture has one (results and reports), else null.</summary>
     internal int? UsedK => Spec.Uses(SaeSettings.K) ? K : null;
 
+    /// <summary>λ₀ (JumpReLU's L0 coefficient) when the architecture has one, else null.</summary>
+    internal double? UsedL0 => Spec.Uses(SaeSettings.L0) ? L0 : null;
+
     /// <summary>λ when the architecture has one, else null.</summary>
     internal double? UsedL1 => Spec.Uses(SaeSettings.L1) ? L1 : null;
 
@@ -105,7 +133,8 @@ public sealed record CellDocument
         ?? throw new SaeInputException($"cell {Key}: architecture must be {SaeArchitectures.NameList} (got '{Architecture}').");
 
     /// <summary>The SAE configuration.</summary>
-    public SaeConfig Sae() => new(Spec.Id, D, Latents, K, L1, L1WarmupSteps, MultiTopk, AuxkAlpha, DeadTokens, ThresholdStartStep ?? 1000);
+    public SaeConfig Sae() => new(Spec.Id, D, Latents, K, L1, L1WarmupSteps, MultiTopk, AuxkAlpha, DeadTokens, ThresholdStartStep ?? 1000,
+        L0 ?? 1.0, L0WarmupSteps ?? 0, JumpreluBandwidth ?? 0.05, JumpreluInitThreshold ?? 0.01, Groups);
 
     /// <summary>The optimiser configuration with <paramref name="threads"/> kernel threads.</summary>
     public TrainConfig Train(int threads) => new(Batch, Steps, Lr, LrWarmupSteps, LrDecay == "linear" ? LearningRateDecay.Linear : LearningRateDecay.None,

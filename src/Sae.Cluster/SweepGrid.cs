@@ -31,9 +31,14 @@ internal static class SweepGrid
             throw new SaeInputException($"{where}: l1 applies to architecture {SaeArchitectures.NamesUsing(SaeSettings.L1)} only.");
         if (!arch.Uses(SaeSettings.K) && g.K is not null)
             throw new SaeInputException($"{where}: k applies to architecture {SaeArchitectures.NamesUsing(SaeSettings.K)} only.");
+        if (!arch.Uses(SaeSettings.L0) && g.L0 is not null)
+            throw new SaeInputException($"{where}: l0 applies to architecture {SaeArchitectures.NamesUsing(SaeSettings.L0)} only.");
+        if (!arch.Uses(SaeSettings.Groups) && g.Groups is not null)
+            throw new SaeInputException($"{where}: groups applies to architecture {SaeArchitectures.NamesUsing(SaeSettings.Groups)} only.");
         var steps = g.Steps ?? [t.Steps ?? throw new SaeInputException($"{where}: no steps (set training.steps or the entry's steps).")];
-        // a cell's sparsity setting: k where the architecture has one, else λ
-        var sparsity = arch.Uses(SaeSettings.K) ? (g.K ?? [32]).Select(k => (double)k).ToList() : g.L1 ?? [1e-3];
+        // a cell's sparsity setting: k where the architecture has one, else λ₀ (JumpReLU) or λ
+        var sparsity = arch.Uses(SaeSettings.K) ? (g.K ?? [32]).Select(k => (double)k).ToList()
+            : arch.Uses(SaeSettings.L0) ? g.L0 ?? [1.0] : g.L1 ?? [1e-3];
         foreach (int latents in g.Latents)
         {
             foreach (double s in sparsity)
@@ -54,7 +59,11 @@ internal static class SweepGrid
                 l1Coefficient: arch.Uses(SaeSettings.L1) ? sparsity : 1e-3, l1WarmupSteps: t.L1WarmupSteps ?? 0,
                 multiTopK: arch.Uses(SaeSettings.MultiTopK) && (t.MultiTopk ?? false), auxKAlpha: arch.Uses(SaeSettings.AuxK) ? t.AuxkAlpha ?? 0 : 0,
                 deadTokens: t.DeadTokens ?? 10_000_000,
-                thresholdStartStep: arch.Uses(SaeSettings.ThresholdStart) ? t.ThresholdStartStep ?? 1000 : 1000);
+                thresholdStartStep: arch.Uses(SaeSettings.ThresholdStart) ? t.ThresholdStartStep ?? 1000 : 1000,
+                l0Coefficient: arch.Uses(SaeSettings.L0) ? sparsity : 1.0, l0WarmupSteps: arch.Uses(SaeSettings.L0) ? t.L0WarmupSteps ?? 0 : 0,
+                jumpReluBandwidth: arch.Uses(SaeSettings.JumpRelu) ? t.JumpreluBandwidth ?? 0.05 : 0.05,
+                jumpReluInitThreshold: arch.Uses(SaeSettings.JumpRelu) ? t.JumpreluInitThreshold ?? 0.01 : 0.01,
+                groups: g.Groups);
             var train = new TrainConfig(g.Batch ?? t.Batch ?? 4096, steps, g.Lr ?? t.Lr, t.LrWarmupSteps ?? 1000, Decay(t.LrDecay, where),
                 GradClip(t.GradClip, where), dataSeed: t.DataSeed);
             return new CellSpec(Key(sae, train, datasetKey), sae, train);
@@ -87,7 +96,8 @@ internal static class SweepGrid
     internal static string Key(SaeConfig sae, TrainConfig train, string datasetKey)
     {
         var inv = CultureInfo.InvariantCulture;
-        string sparsity = sae.Spec.Uses(SaeSettings.K) ? $"k{sae.K}" : string.Create(inv, $"l1{sae.L1Coefficient:G6}");
+        string sparsity = sae.Spec.Uses(SaeSettings.K) ? $"k{sae.K}"
+            : sae.Spec.Uses(SaeSettings.L0) ? string.Create(inv, $"l0{sae.L0Coefficient:G6}") : string.Create(inv, $"l1{sae.L1Coefficient:G6}");
         string prefix = $"{sae.Spec.Name}-w{sae.Latents}-{sparsity}-s{train.Steps}";
         string identity = string.Create(inv,
             $"{datasetKey}|{sae.Architecture}|{sae.Dimension}|{sae.Latents}|{sae.K}|{sae.L1Coefficient:R}|{sae.L1WarmupSteps}|{sae.MultiTopK}|{sae.AuxKAlpha:R}|{sae.DeadTokens}|"
@@ -95,6 +105,12 @@ internal static class SweepGrid
         // settings only some architectures have are appended, so the other cells keep their keys
         if (sae.Spec.Uses(SaeSettings.ThresholdStart))
             identity += string.Create(inv, $"|{sae.ThresholdStartStep}");
+        if (sae.Spec.Uses(SaeSettings.L0))
+            identity += string.Create(inv, $"|l0 {sae.L0Coefficient:R}|{sae.L0WarmupSteps}");
+        if (sae.Spec.Uses(SaeSettings.JumpRelu))
+            identity += string.Create(inv, $"|jumprelu {sae.JumpReluBandwidth:R}|{sae.JumpReluInitThreshold:R}");
+        if (sae.Spec.Uses(SaeSettings.Groups))
+            identity += $"|groups {sae.GroupsText}";
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)).AsSpan(0, 3));
         return $"{prefix}-{hash}".Replace('+', 'p');
     }

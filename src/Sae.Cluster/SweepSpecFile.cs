@@ -56,6 +56,10 @@ internal sealed class GridEntryFile
 
     public List<double>? L1 { get; set; }
 
+    public List<double>? L0 { get; set; }
+
+    public List<int>? Groups { get; set; }
+
     public List<long>? Steps { get; set; }
 
     public double? Lr { get; set; }
@@ -86,6 +90,12 @@ internal sealed class TrainingFile
     public int? L1WarmupSteps { get; set; }
 
     public int? ThresholdStartStep { get; set; }
+
+    public int? L0WarmupSteps { get; set; }
+
+    public double? JumpreluBandwidth { get; set; }
+
+    public double? JumpreluInitThreshold { get; set; }
 
     public ulong? DataSeed { get; set; }
 

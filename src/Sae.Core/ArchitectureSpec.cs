@@ -23,6 +23,15 @@ internal enum SaeSettings
 
     /// <summary>BatchTopK's inference threshold and when it starts (--threshold-start-step).</summary>
     ThresholdStart = 16,
+
+    /// <summary>JumpReLU's L0 penalty and its warm-up (--l0, --l0-warmup-steps).</summary>
+    L0 = 32,
+
+    /// <summary>JumpReLU's straight-through bandwidth and initial threshold (--jumprelu-bandwidth, --jumprelu-init-threshold).</summary>
+    JumpRelu = 64,
+
+    /// <summary>Matryoshka's nested groups (--groups).</summary>
+    Groups = 128,
 }
 
 /// <summary>
@@ -57,7 +66,7 @@ internal sealed record ArchitectureSpec
     /// <summary>A fresh model (scratch buffers included) for one seed.</summary>
     public required Func<SaeConfig, ISaeModel> CreateModel { get; init; }
 
-    /// <summary>sparsify's cfg.json "activation".</summary>
+    /// <summary>sparsify's cfg.json "activation"; also SAELens' metadata.training_architecture when <see cref="SavedAsOther"/>.</summary>
     public required string SparsifyActivation { get; init; }
 
     /// <summary>SAELens' cfg.json "architecture": the inference class SAELens loads it as.</summary>
@@ -70,6 +79,15 @@ internal sealed record ArchitectureSpec
     /// identifies it when loaded.
     /// </summary>
     public bool SavedAsOther { get; init; }
+
+    /// <summary>The encoder bias's name in SAELens' layout: "b_enc", or "b_gate" for Gated (whose bias only feeds the gate).</summary>
+    public string SaeLensEncoderBias { get; init; } = "b_enc";
+
+    /// <summary>
+    /// Derives the extra tensors a weights file does not hold (<see cref="SaeExtraTensor.Saved"/> false)
+    /// from those it does, after loading; null when the architecture saves every tensor.
+    /// </summary>
+    public Action<SaeParameters>? CompleteLoaded { get; init; }
 
     /// <summary>Per-latent tensors beyond the four (thresholds, gates), saved with the weights; none for TopK and ReLU+L1.</summary>
     public IReadOnlyList<SaeExtraTensor> ExtraTensors { get; init; } = [];
@@ -98,21 +116,44 @@ internal sealed record ArchitectureSpec
         // keys only some architectures have come last, so the others' train.json stays as it was
         if (Uses(SaeSettings.ThresholdStart))
             o["threshold_start_step"] = c.ThresholdStartStep;
+        AddSettings(o, c);
+    }
+
+    /// <summary>The settings of the newer architectures, each only where it applies (train.json and both cfg.json).</summary>
+    private void AddSettings(JsonObject o, SaeConfig c)
+    {
+        if (Uses(SaeSettings.L0))
+        {
+            o["l0_coefficient"] = c.L0Coefficient;
+            o["l0_warm_up_steps"] = c.L0WarmupSteps;
+        }
+        if (Uses(SaeSettings.JumpRelu))
+        {
+            o["jumprelu_bandwidth"] = c.JumpReluBandwidth;
+            o["jumprelu_init_threshold"] = c.JumpReluInitThreshold;
+        }
+        if (Uses(SaeSettings.Groups))
+            o["group_sizes"] = new JsonArray(c.Groups.Select(g => (JsonNode)g).ToArray());
     }
 
     /// <summary>sparsify's cfg.json (SaeConfig's fields; l1_coefficient is ours, null when unused).</summary>
-    public JsonObject SparsifyConfig(SaeConfig c) => new()
+    public JsonObject SparsifyConfig(SaeConfig c)
     {
-        ["activation"] = SparsifyActivation,
-        ["expansion_factor"] = Math.Max(1, c.Latents / c.Dimension),
-        ["normalize_decoder"] = NormalizeDecoder,
-        ["num_latents"] = c.Latents,
-        ["k"] = c.K,
-        ["multi_topk"] = c.MultiTopK,
-        ["skip_connection"] = false,
-        ["d_in"] = c.Dimension,
-        ["l1_coefficient"] = Uses(SaeSettings.L1) ? c.L1Coefficient : null,
-    };
+        var cfg = new JsonObject
+        {
+            ["activation"] = SparsifyActivation,
+            ["expansion_factor"] = Math.Max(1, c.Latents / c.Dimension),
+            ["normalize_decoder"] = NormalizeDecoder,
+            ["num_latents"] = c.Latents,
+            ["k"] = c.K,
+            ["multi_topk"] = c.MultiTopK,
+            ["skip_connection"] = false,
+            ["d_in"] = c.Dimension,
+            ["l1_coefficient"] = Uses(SaeSettings.L1) ? c.L1Coefficient : null,
+        };
+        AddSettings(cfg, c);
+        return cfg;
+    }
 
     /// <summary>SAELens' cfg.json: its inference SAEConfig fields, then k or l1_coefficient where they apply.</summary>
     public JsonObject SaeLensConfig(SaeConfig c)
@@ -130,11 +171,12 @@ internal sealed record ArchitectureSpec
             ["metadata"] = new JsonObject { ["sae_lens_training_version"] = null, ["trained_by"] = "Orleans.Sae" },
         };
         if (SavedAsOther)
-            cfg["metadata"]!["training_architecture"] = Name;
+            cfg["metadata"]!["training_architecture"] = SparsifyActivation;
         if (Uses(SaeSettings.K))
             cfg["k"] = c.K;
         if (Uses(SaeSettings.L1))
             cfg["l1_coefficient"] = c.L1Coefficient;
+        AddSettings(cfg, c);
         return cfg;
     }
 }

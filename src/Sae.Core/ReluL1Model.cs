@@ -35,10 +35,18 @@ internal sealed class ReluL1Model : ISaeModel
 
     public SaeConfig Config { get; }
 
-    public void Initialize(SaeParameters p, ulong seed, ReadOnlySpan<float> firstBatch, int rows, int threads)
+    public void Initialize(SaeParameters p, ulong seed, ReadOnlySpan<float> firstBatch, int rows, int threads) =>
+        InitializeSaeLens(p, seed, threads);
+
+    /// <summary>
+    /// SAELens' TrainingSAE initialisation, shared by its ReLU+L1, JumpReLU and Gated SAEs: W_dec rows
+    /// uniform directions of norm 0.1, W_enc = W_decᵀ, b_enc = b_dec = 0 (the extras are the model's).
+    /// </summary>
+    internal static void InitializeSaeLens(SaeParameters p, ulong seed, int threads)
     {
-        RandomFill.KaimingUniform(p.DecoderWeight, _d, seed, stream: 0, threads);
-        RowOps.NormalizeRows(p.DecoderWeight, _n, _d, threads);
+        int n = p.Latents, d = p.Dimension;
+        RandomFill.KaimingUniform(p.DecoderWeight, d, seed, stream: 0, threads);
+        RowOps.NormalizeRows(p.DecoderWeight, n, d, threads);
         TensorPrimitives.Multiply(p.DecoderWeight, DecoderInitNorm, p.DecoderWeight);
         // SAELens stores W_enc [d, n] = W_decᵀ; in our [n, d] layout that is the same matrix
         p.DecoderWeight.CopyTo(p.EncoderWeight, 0);

@@ -17,4 +17,13 @@ public enum SaeArchitecture
 
     /// <summary>AbsTopK: the k pre-activations largest in magnitude, kept with their sign (no relu); else as TopK.</summary>
     AbsTopK,
+
+    /// <summary>JumpReLU (Rajamanoharan et al. 2024) as SAELens trains it: per-latent learnt thresholds, straight-through estimator, L0 penalty.</summary>
+    JumpReLU,
+
+    /// <summary>Gated SAE (Rajamanoharan et al. 2024) as SAELens trains it: a gate path decides which latents fire, a magnitude path how much.</summary>
+    Gated,
+
+    /// <summary>Matryoshka BatchTopK (Bussmann et al. 2025): BatchTopK whose nested prefixes of the dictionary each reconstruct the input.</summary>
+    MatryoshkaBatchTopK,
 }

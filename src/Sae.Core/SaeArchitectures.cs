@@ -81,8 +81,72 @@ internal static class SaeArchitectures
         SaeLensArchitecture = "abstopk",
     };
 
+    /// <summary>
+    /// JumpReLU as SAELens' JumpReLUTrainingSAE trains it: f = pre·1[pre &gt; θ] with θ = exp(log_threshold)
+    /// per latent, MSE + λ₀·L0, straight-through (rectangle kernel of width ε) gradients for θ; SAELens'
+    /// init otherwise (as ReLU+L1). Adam trains log_threshold (kept in checkpoints); files hold
+    /// threshold = exp(log_threshold), as SAELens saves it.
+    /// </summary>
+    public static ArchitectureSpec JumpReLU { get; } = new()
+    {
+        Id = SaeArchitecture.JumpReLU,
+        Name = "jumprelu",
+        Summary = "SAELens JumpReLU: learnt thresholds, L0 penalty",
+        Settings = SaeSettings.L0 | SaeSettings.JumpRelu,
+        NormalizeDecoder = false,
+        DefaultLearningRate = _ => 3e-4,
+        DefaultLearningRateText = "3e-4",
+        CreateModel = c => new JumpReluModel(c),
+        SparsifyActivation = "jumprelu",
+        SaeLensArchitecture = "jumprelu",
+        ExtraTensors = [new SaeExtraTensor(JumpReluModel.LogThresholdName, Trained: true, Saved: false), new SaeExtraTensor(JumpReluModel.ThresholdName, Trained: false)],
+        CompleteLoaded = JumpReluModel.DeriveLogThreshold,
+    };
+
+    /// <summary>
+    /// Gated SAE as SAELens' GatedTrainingSAE trains it: the gate (encoder.bias = b_gate) decides which
+    /// latents fire, the magnitude path (W_enc·exp(r_mag), b_mag) how much; MSE + λ·L1 of the gate's
+    /// relu weighted by decoder norms + the gate-only reconstruction loss.
+    /// </summary>
+    public static ArchitectureSpec Gated { get; } = new()
+    {
+        Id = SaeArchitecture.Gated,
+        Name = "gated",
+        Summary = "SAELens Gated: gate and magnitude paths, L1 + auxiliary loss",
+        Settings = SaeSettings.L1,
+        NormalizeDecoder = false,
+        DefaultLearningRate = _ => 3e-4,
+        DefaultLearningRateText = "3e-4",
+        CreateModel = c => new GatedModel(c),
+        SparsifyActivation = "gated",
+        SaeLensArchitecture = "gated",
+        SaeLensEncoderBias = "b_gate",
+        ExtraTensors = [new SaeExtraTensor("r_mag", Trained: true), new SaeExtraTensor("b_mag", Trained: true)],
+    };
+
+    /// <summary>
+    /// Matryoshka BatchTopK as dictionary_learning trains it (one batch selection; the prefixes of the
+    /// dictionary given by the groups each reconstruct, their losses averaged) with sparsify's FVU
+    /// recipe as our BatchTopK; saved with its inference threshold, in SAELens' layout as JumpReLU.
+    /// </summary>
+    public static ArchitectureSpec Matryoshka { get; } = new()
+    {
+        Id = SaeArchitecture.MatryoshkaBatchTopK,
+        Name = "matryoshka",
+        Summary = "Matryoshka BatchTopK: nested prefixes each reconstruct",
+        Settings = SaeSettings.K | SaeSettings.AuxK | SaeSettings.ThresholdStart | SaeSettings.Groups,
+        NormalizeDecoder = true,
+        DefaultLearningRate = c => 2e-4 / Math.Sqrt(c.Latents / 16384.0),
+        DefaultLearningRateText = "2e-4/√(n/16384)",
+        CreateModel = c => new MatryoshkaModel(c),
+        SparsifyActivation = "matryoshka_batchtopk",
+        SaeLensArchitecture = "jumprelu",
+        SavedAsOther = true,
+        ExtraTensors = [new SaeExtraTensor(BatchSelection.ThresholdName, Trained: false)],
+    };
+
     /// <summary>Every architecture, in the order help texts list them.</summary>
-    public static IReadOnlyList<ArchitectureSpec> All { get; } = [TopK, ReluL1, BatchTopK, AbsTopK];
+    public static IReadOnlyList<ArchitectureSpec> All { get; } = [TopK, ReluL1, BatchTopK, AbsTopK, JumpReLU, Gated, Matryoshka];
 
     /// <summary>"topk or relu": the names, for error messages.</summary>
     public static string NameList => Join(All.Select(a => a.Name).ToList());

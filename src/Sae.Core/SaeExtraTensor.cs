@@ -7,6 +7,11 @@ namespace Sae.Core;
 /// model updates itself. Either way it is saved with the weights under <see cref="Name"/> and
 /// restored from checkpoints.
 /// </summary>
-/// <param name="Name">The tensor's name in the weights file (both layouts).</param>
+/// <param name="Name">The tensor's name in the weights file (both layouts) and in checkpoints.</param>
 /// <param name="Trained">True when Adam trains it.</param>
-public sealed record SaeExtraTensor(string Name, bool Trained);
+/// <param name="Saved">
+/// False for a training-only parameter that the weights file replaces by a derived tensor (JumpReLU
+/// trains log_threshold and saves threshold = exp(log_threshold), as SAELens does): it is kept in
+/// checkpoints only, and loading an SAE file derives it again (<see cref="ArchitectureSpec.CompleteLoaded"/>).
+/// </param>
+public sealed record SaeExtraTensor(string Name, bool Trained, bool Saved = true);

@@ -29,12 +29,15 @@ public static class SaeFiles
         }
         else
         {
-            writer.AddFloat32("W_enc", Transpose(p.EncoderWeight, n, d), d, n).AddFloat32("b_enc", p.EncoderBias, n)
+            writer.AddFloat32("W_enc", Transpose(p.EncoderWeight, n, d), d, n).AddFloat32(config.Spec.SaeLensEncoderBias, p.EncoderBias, n)
                 .AddFloat32("W_dec", p.DecoderWeight, n, d).AddFloat32("b_dec", p.DecoderBias, d);
         }
         // extra per-latent tensors (thresholds, gates) under their own names in both layouts: [n]
         for (int t = 4; t < p.Tensors.Count; t++)
-            writer.AddFloat32(p.TensorNames[t], p.Tensors[t], n);
+        {
+            if (p.Extras[t - 4].Saved)
+                writer.AddFloat32(p.TensorNames[t], p.Tensors[t], n);
+        }
         writer.AddMetadata("format", "pt");
         writer.Write(Path.Combine(directory, WeightsFile(layout)));
         var cfg = layout == SaeFileLayout.Sparsify ? config.Spec.SparsifyConfig(config) : config.Spec.SaeLensConfig(config);
@@ -71,11 +74,12 @@ public static class SaeFiles
         var cfg = File.Exists(cfgPath) ? ReadConfig(cfgPath) : null;
         var architecture = Architecture(cfg, layout);
         // the architecture (from cfg.json) says which extra tensors the weights must hold; without it only the four are read
-        var p = ReadWeights(file, architecture?.ExtraTensors ?? []);
+        var p = ReadWeights(file, architecture?.ExtraTensors ?? [], architecture?.SaeLensEncoderBias ?? "b_enc");
+        architecture?.CompleteLoaded?.Invoke(p);
         return new LoadedSae(path, layout, p, architecture?.Id, cfg?["k"]?.GetValue<int>());
     }
 
-    private static SaeParameters ReadWeights(SafeTensorsFile file, IReadOnlyList<SaeExtraTensor> extras)
+    private static SaeParameters ReadWeights(SafeTensorsFile file, IReadOnlyList<SaeExtraTensor> extras, string saeLensBias)
     {
         bool sparsify = file.Contains("encoder.weight");
         if (!sparsify && !file.Contains("W_enc"))
@@ -85,7 +89,7 @@ public static class SaeFiles
             throw new SaeInputException($"{file.Path}: tensor {enc.Name} must be 2-D, has shape {enc.ShapeText}.");
         int n = (int)(sparsify ? enc.Shape[0] : enc.Shape[1]), d = (int)(sparsify ? enc.Shape[1] : enc.Shape[0]);
         var p = new SaeParameters(n, d, extras);
-        ReadExpected(file, sparsify ? "encoder.bias" : "b_enc", [n], p.EncoderBias);
+        ReadExpected(file, sparsify ? "encoder.bias" : saeLensBias, [n], p.EncoderBias);
         ReadExpected(file, "W_dec", [n, d], p.DecoderWeight);
         ReadExpected(file, "b_dec", [d], p.DecoderBias);
         if (sparsify)
@@ -93,7 +97,10 @@ public static class SaeFiles
         else
             Transpose(file.ReadFloat32("W_enc"), d, n).CopyTo(p.EncoderWeight, 0);
         for (int t = 4; t < p.Tensors.Count; t++)
-            ReadExpected(file, p.TensorNames[t], [n], p.Tensors[t]);
+        {
+            if (p.Extras[t - 4].Saved)
+                ReadExpected(file, p.TensorNames[t], [n], p.Tensors[t]);
+        }
         return p;
     }
 
@@ -124,7 +131,7 @@ public static class SaeFiles
     {
         // an architecture SAELens saves under another name (BatchTopK as jumprelu) says what it was trained as
         string? trained = layout == SaeFileLayout.SaeLens ? (cfg?["metadata"] as JsonObject)?["training_architecture"]?.GetValue<string>() : null;
-        if (SaeArchitectures.FromName(trained) is { } named)
+        if (SaeArchitectures.FromFileName(trained) is { } named)
             return named;
         return SaeArchitectures.FromFileName(cfg?[layout == SaeFileLayout.Sparsify ? "activation" : "architecture"]?.GetValue<string>());
     }

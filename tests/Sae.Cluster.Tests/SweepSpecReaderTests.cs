@@ -154,9 +154,9 @@ public class SweepSpecReaderTests
     public static TheoryData<string, string, string> Mistakes => new()
     {
         { "steps: 20", "steps: 20\n  stepz: 30", "stepz" },
-        { "architecture: topk", "architecture: gated", $"grid[0].architecture must be {SaeArchitectures.NameList} (got 'gated')" },
+        { "architecture: topk", "architecture: gatd", $"grid[0].architecture must be {SaeArchitectures.NameList} (got 'gatd')" },
         { "architecture: topk", "architecture: relu", $"k applies to architecture {SaeArchitectures.NamesUsing(SaeSettings.K)} only" },
-        { "architecture: topk", "architecture: batchtopk\n    l1: [0.1]", "l1 applies to architecture relu only" },
+        { "architecture: topk", "architecture: batchtopk\n    l1: [0.1]", "l1 applies to architecture relu or gated only" },
         { "k: [2]", "k: [17]", "k must be between 1 and latents = 16 (got 17)" },
         { "k: [2]", "k: [2, 2]", "lists the cell topk-w16-k2-s20-" },
         { "dataset:\n  synthetic: {features: 16, dim: 8, rows: 2048, active: 3, seed: 3}\n  shard_rows: 1024\n", "", "dataset needs exactly one of synthetic" },
@@ -171,7 +171,7 @@ public class SweepSpecReaderTests
         { "checkpoint_every: 5", "checkpoint_every: 0", "training.checkpoint_every must be >= 1 (got 0)" },
         { "name: tiny", "name: 'a b'", "name must be 1-64 letters" },
         { "  steps: 20\n", "", "no steps (set training.steps or the entry's steps)" },
-        { "k: [2]", "k: [2]\n    l1: [0.1]", "l1 applies to architecture relu only" },
+        { "k: [2]", "k: [2]\n    l1: [0.1]", "l1 applies to architecture relu or gated only" },
     };
 
     [Theory]

@@ -19,8 +19,9 @@ public class SaeArchitecturesTests
             if (!a.SavedAsOther)
                 Assert.Same(a, SaeArchitectures.FromFileName(a.SaeLensArchitecture));
         }
-        Assert.Null(SaeArchitectures.FromFileName("jumprelu"));
-        Assert.Null(SaeArchitectures.FromName("gated"));
+        // SAELens' "jumprelu" is JumpReLU; BatchTopK and Matryoshka saved as jumprelu say so in their metadata
+        Assert.Same(SaeArchitectures.JumpReLU, SaeArchitectures.FromFileName("jumprelu"));
+        Assert.Null(SaeArchitectures.FromName("standard"));
     }
 
     [Fact]
@@ -37,9 +38,10 @@ public class SaeArchitecturesTests
     [Fact]
     public void NameList_EveryArchitecture_ReadsAsAList()
     {
-        Assert.Equal("topk, relu, batchtopk or abstopk", SaeArchitectures.NameList);
+        Assert.Equal("topk, relu, batchtopk, abstopk, jumprelu, gated or matryoshka", SaeArchitectures.NameList);
         Assert.Equal("topk or abstopk", SaeArchitectures.NamesUsing(SaeSettings.MultiTopK));
-        Assert.Equal("topk, batchtopk or abstopk", SaeArchitectures.NamesUsing(SaeSettings.AuxK));
+        Assert.Equal("topk, batchtopk, abstopk or matryoshka", SaeArchitectures.NamesUsing(SaeSettings.AuxK));
+        Assert.Equal("relu or gated", SaeArchitectures.NamesUsing(SaeSettings.L1));
     }
 
     [Fact]

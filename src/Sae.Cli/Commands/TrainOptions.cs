@@ -12,11 +12,16 @@ internal sealed class TrainOptions
     public Option<string> Arch { get; } = new("--arch") { Description = SaeArchitectures.Help + ".", DefaultValueFactory = _ => "topk" };
     public Option<int> Latents { get; } = new("--latents") { Description = "Number of latents n.", Required = true };
     public Option<int> K { get; } = new("--k") { Description = $"{SaeArchitectures.NamesUsing(SaeSettings.K)}: active latents per token.", DefaultValueFactory = _ => 32 };
-    public Option<double> L1 { get; } = new("--l1") { Description = "ReLU: L1 coefficient λ (SAELens default 1e-3; the right value scales with your activations' norm).", DefaultValueFactory = _ => 1e-3 };
+    public Option<double> L1 { get; } = new("--l1") { Description = "ReLU and Gated: L1 coefficient λ (SAELens default 1e-3; the right value scales with your activations' norm).", DefaultValueFactory = _ => 1e-3 };
     public Option<int> L1Warmup { get; } = new("--l1-warmup-steps") { Description = "ReLU: steps over which λ ramps up from 0.", DefaultValueFactory = _ => 0 };
     public Option<bool> MultiTopK { get; } = new("--multi-topk") { Description = "TopK: add sparsify's Multi-TopK loss, FVU(top 4k)/8." };
     public Option<double> AuxKAlpha { get; } = new("--auxk-alpha") { Description = "TopK: weight of the AuxK loss on dead latents (0 = off; 1/32 in Gao et al.).", DefaultValueFactory = _ => 0 };
     public Option<int> ThresholdStartStep { get; } = new("--threshold-start-step") { Description = "BatchTopK: steps before the inference threshold is first measured (dictionary_learning's threshold_start_step).", DefaultValueFactory = _ => 1000 };
+    public Option<double> L0 { get; } = new("--l0") { Description = "JumpReLU: L0 penalty coefficient (SAELens' l0_coefficient; it weighs latents per token against the summed squared error).", DefaultValueFactory = _ => 1.0 };
+    public Option<int> L0Warmup { get; } = new("--l0-warmup-steps") { Description = "JumpReLU: steps over which the L0 coefficient ramps up from 0.", DefaultValueFactory = _ => 0 };
+    public Option<double> Bandwidth { get; } = new("--jumprelu-bandwidth") { Description = "JumpReLU: width ε of the straight-through estimator's rectangle kernel (SAELens default 0.05).", DefaultValueFactory = _ => 0.05 };
+    public Option<double> InitThreshold { get; } = new("--jumprelu-init-threshold") { Description = "JumpReLU: every latent's threshold at step 0 (SAELens default 0.01).", DefaultValueFactory = _ => 0.01 };
+    public Option<string?> Groups { get; } = new("--groups") { Description = "Matryoshka: sizes of the dictionary's nested groups, summing to --latents, e.g. 64,64,128,256 (default n/8,n/8,n/4,n/2: prefixes of n/8, n/4, n/2 and n latents, leaving out those narrower than --k)." };
     public Option<long> DeadTokens { get; } = new("--dead-tokens") { Description = "A latent not selected for more than this many tokens is dead (AuxK, metrics).", DefaultValueFactory = _ => 10_000_000 };
     public Option<string> Seeds { get; } = new("--seeds") { Description = "Seeds to train in one pass over the data, e.g. 0,1,2,3 or 0-3.", DefaultValueFactory = _ => "0" };
     public Option<long?> Tokens { get; } = new("--tokens") { Description = "Training length in tokens (rounded up to whole batches)." };
@@ -34,7 +39,7 @@ internal sealed class TrainOptions
     public Option<ulong?> DataSeed { get; } = new("--data-seed") { Description = "Shuffle the data order with this seed (a new permutation each epoch); default: file order." };
     public Option<long> MetricsEvery { get; } = new("--metrics-every") { Description = "Record metrics every N steps (default: about 100 records).", DefaultValueFactory = _ => 0 };
 
-    public IEnumerable<Option> All => [Data, Tensor, Arch, Latents, K, L1, L1Warmup, MultiTopK, AuxKAlpha, ThresholdStartStep, DeadTokens, Seeds, Tokens, Steps, Batch, Out, Lr, LrWarmup, LrDecay, GradClip, SaveEvery, Threads, Resume, Format, MetricsEvery, DataSeed];
+    public IEnumerable<Option> All => [Data, Tensor, Arch, Latents, K, L1, L1Warmup, MultiTopK, AuxKAlpha, ThresholdStartStep, L0, L0Warmup, Bandwidth, InitThreshold, Groups, DeadTokens, Seeds, Tokens, Steps, Batch, Out, Lr, LrWarmup, LrDecay, GradClip, SaveEvery, Threads, Resume, Format, MetricsEvery, DataSeed];
 
     /// <summary>Builds the job from parsed options and the opened data (whose d decides the SAE's).</summary>
     public TrainingJobSpec ToSpec(ParseResult r, IActivationSource data)
@@ -42,7 +47,8 @@ internal sealed class TrainOptions
         string? name = r.GetValue(Arch);
         var arch = SaeArchitectures.FromName(name) ?? throw new UserErrorException($"--arch must be {SaeArchitectures.NameList} (got '{name}').");
         var sae = new SaeConfig(arch.Id, data.Dimension, r.GetValue(Latents), r.GetValue(K), r.GetValue(L1), r.GetValue(L1Warmup),
-            r.GetValue(MultiTopK), r.GetValue(AuxKAlpha), r.GetValue(DeadTokens), r.GetValue(ThresholdStartStep));
+            r.GetValue(MultiTopK), r.GetValue(AuxKAlpha), r.GetValue(DeadTokens), r.GetValue(ThresholdStartStep),
+            r.GetValue(L0), r.GetValue(L0Warmup), r.GetValue(Bandwidth), r.GetValue(InitThreshold), ParseGroups(r.GetValue(Groups)));
         int batch = r.GetValue(Batch);
         if (batch < 1)
             throw new UserErrorException($"--batch must be >= 1 (got {batch}).");
@@ -69,6 +75,21 @@ internal sealed class TrainOptions
             return s >= 1 ? s : throw new UserErrorException($"--steps must be >= 1 (got {s}).");
         long t = tokens!.Value;
         return t >= 1 ? (t + batch - 1) / batch : throw new UserErrorException($"--tokens must be >= 1 (got {t}).");
+    }
+
+    /// <summary>"64,64,128" → [64, 64, 128]; null or empty → null (the default groups).</summary>
+    internal static int[]? ParseGroups(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var groups = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out groups[i]))
+                throw new UserErrorException($"--groups must be whole numbers separated by commas, e.g. 64,64,128,256 (got '{text}').");
+        }
+        return groups;
     }
 
     private static LearningRateDecay ParseDecay(string text) => text switch
