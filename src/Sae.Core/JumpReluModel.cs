@@ -49,11 +49,23 @@ internal sealed class JumpReluModel : ISaeModel
         SyncThreshold(p);
     }
 
-    /// <summary>threshold = exp(log_threshold), element by element in float32.</summary>
-    private static void SyncThreshold(SaeParameters p) => TensorPrimitives.Exp(p.Extra(LogThresholdName), p.Extra(ThresholdName));
+    /// <summary>threshold = exp(log_threshold) in float32, element by element with the C library's expf (TensorPrimitives.Exp is an approximation: exp(0) ≠ 1).</summary>
+    private static void SyncThreshold(SaeParameters p)
+    {
+        var log = p.Extra(LogThresholdName);
+        var theta = p.Extra(ThresholdName);
+        for (int i = 0; i < log.Length; i++)
+            theta[i] = MathF.Exp(log[i]);
+    }
 
     /// <summary>After loading a weights file (which holds threshold): log_threshold = log(threshold), for completeness (inference uses threshold).</summary>
-    public static void DeriveLogThreshold(SaeParameters p) => TensorPrimitives.Log(p.Extra(ThresholdName), p.Extra(LogThresholdName));
+    public static void DeriveLogThreshold(SaeParameters p)
+    {
+        var log = p.Extra(LogThresholdName);
+        var theta = p.Extra(ThresholdName);
+        for (int i = 0; i < log.Length; i++)
+            log[i] = MathF.Log(theta[i]);
+    }
 
     public StepLoss ForwardBackward(SaeParameters p, ReadOnlySpan<float> x, int rows, long step, SaeParameters grad, Span<long> fires,
         ReadOnlySpan<long> tokensSinceFired, int threads)

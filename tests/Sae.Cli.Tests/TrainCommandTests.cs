@@ -93,10 +93,28 @@ public class TrainCommandTests
         Assert.Contains("\"architecture\": \"abstopk\"", File.ReadAllText(dir.File("out", "train.json")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Train_JumpReLU_SavesThresholdAndItsSettings()
+    {
+        using var dir = new TempDir();
+        string data = WriteData(dir, rows: 500);
+        var r = SaeProcess.Run("train", "--data", data, "--arch", "jumprelu", "--latents", "64", "--l0", "0.05", "--l0-warmup-steps", "3",
+            "--jumprelu-bandwidth", "0.1", "--jumprelu-init-threshold", "0.02", "--seeds", "1", "--steps", "8", "--batch", "100",
+            "--out", dir.File("out"), "--format", "saelens");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var sae = SaeFiles.Load(dir.File("out", "seed1"));
+        Assert.Equal((SaeArchitecture.JumpReLU, SaeFileLayout.SaeLens), (sae.Architecture, sae.Layout));
+        Assert.All(sae.Parameters.Extra("threshold"), t => Assert.True(t > 0f));
+        string train = File.ReadAllText(dir.File("out", "train.json"));
+        Assert.Contains("\"l0_coefficient\": 0.05", train, StringComparison.Ordinal);
+        Assert.Contains("\"jumprelu_init_threshold\": 0.02", train, StringComparison.Ordinal);
+        Assert.Contains("\"k\": null", train, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--k", "0", "--k must be between 1 and --latents = 256 (got 0)")]
     [InlineData("--k", "300", "--k must be between 1 and --latents = 256 (got 300)")]
-    [InlineData("--arch", "gated", "--arch must be topk, relu, batchtopk or abstopk (got 'gated')")]
+    [InlineData("--arch", "gatd", "--arch must be topk, relu, batchtopk, abstopk, jumprelu, gated or matryoshka (got 'gatd')")]
     [InlineData("--seeds", "1,x", "--seeds must be non-negative integers")]
     [InlineData("--seeds", "2,2", "--seeds lists a seed twice")]
     [InlineData("--batch", "0", "--batch must be >= 1")]

@@ -99,6 +99,26 @@ public class SweepSpecReaderTests
     }
 
     [Fact]
+    public void Parse_JumpReluEntry_CellWithL0AndItsSettingsOthersUnchanged()
+    {
+        string yaml = PinnedYaml.Replace("architecture: topk\n    latents: [16]\n    k: [2]", "architecture: jumprelu\n    latents: [16]\n    l0: [0.1, 0.2]", StringComparison.Ordinal)
+            .Replace("dead_tokens: 1000", "dead_tokens: 1000\n  l0_warmup_steps: 4\n  jumprelu_bandwidth: 0.1\n  jumprelu_init_threshold: 0.03", StringComparison.Ordinal);
+        var spec = TinySweep.Parse(yaml);
+        Assert.Equal(3, spec.Cells.Count);
+        var cell = spec.Cells[0];
+        Assert.StartsWith("jumprelu-w16-l00.1-s20-", cell.Key, StringComparison.Ordinal);
+        Assert.Equal((SaeArchitecture.JumpReLU, 0.1, 4, 0.1, 0.03), (cell.Sae.Architecture, cell.Sae.L0Coefficient, cell.Sae.L0WarmupSteps, cell.Sae.JumpReluBandwidth, cell.Sae.JumpReluInitThreshold));
+        Assert.Equal(0.2, spec.Cells[1].Sae.L0Coefficient);
+        // the relu cell keeps its key: the JumpReLU settings do not enter other architectures' identity
+        Assert.Equal("relu-w16-l10.05-s20-9435f0", spec.Cells[2].Key);
+        var back = SweepDocument.Parse(SweepDocument.From(spec, Dataset).ToBytes(), "spec.json");
+        Assert.Equal(cell.Sae, back.Cells[0].Sae());
+        Assert.Equal(spec.Cells[2].Sae, back.Cells[2].Sae());
+        var e = Assert.Throws<SaeInputException>(() => TinySweep.Parse(PinnedYaml.Replace("k: [2]", "k: [2]\n    l0: [0.1]", StringComparison.Ordinal)));
+        Assert.Contains("l0 applies to architecture jumprelu only", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_SameTextTwice_SameCellKeysAndSweepId()
     {
         var a = TinySweep.Parse(TinySweep.TwoCells);

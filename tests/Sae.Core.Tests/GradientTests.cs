@@ -3,15 +3,18 @@ namespace Sae.Core.Tests;
 public class GradientTests
 {
     public static TheoryData<SaeArchitecture> Architectures() =>
-        new() { SaeArchitecture.TopK, SaeArchitecture.ReluL1, SaeArchitecture.BatchTopK, SaeArchitecture.AbsTopK };
+        new() { SaeArchitecture.TopK, SaeArchitecture.ReluL1, SaeArchitecture.BatchTopK, SaeArchitecture.AbsTopK, SaeArchitecture.JumpReLU };
 
     /// <summary>TopK variants: plain, Multi-TopK, AuxK, both.</summary>
     public static TheoryData<bool, double> TopKVariants() => new() { { false, 0 }, { true, 0 }, { false, 0.25 }, { true, 0.25 } };
 
-    private static SaeConfig Tiny(SaeArchitecture arch, bool multi = false, double auxAlpha = 0) =>
-        arch == SaeArchitecture.ReluL1
-            ? new(arch, dimension: 6, latents: 10, l1Coefficient: 0.7, l1WarmupSteps: 4)
-            : new(arch, dimension: 6, latents: 10, k: 2, multiTopK: multi, auxKAlpha: auxAlpha, deadTokens: 100);
+    // JumpReLU: a wide straight-through window (ε = 0.6 around θ ≈ 0.01) so that many pre-activations of the tiny batch fall in it
+    private static SaeConfig Tiny(SaeArchitecture arch, bool multi = false, double auxAlpha = 0) => arch switch
+    {
+        SaeArchitecture.ReluL1 => new(arch, dimension: 6, latents: 10, l1Coefficient: 0.7, l1WarmupSteps: 4),
+        SaeArchitecture.JumpReLU => new(arch, dimension: 6, latents: 10, l0Coefficient: 0.3, l0WarmupSteps: 4, jumpReluBandwidth: 0.6),
+        _ => new(arch, dimension: 6, latents: 10, k: 2, multiTopK: multi, auxKAlpha: auxAlpha, deadTokens: 100),
+    };
 
     /// <summary>BatchTopK with and without AuxK.</summary>
     public static TheoryData<double> BatchTopKAux() => new() { 0, 0.25 };
@@ -29,7 +32,7 @@ public class GradientTests
         var data = InMemoryActivations.Random(rows, config.Dimension, 3);
         var x = new float[rows * config.Dimension];
         data.ReadRows(0, x);
-        var p = new SaeParameters(config.Latents, config.Dimension);
+        var p = new SaeParameters(config.Latents, config.Dimension, config.Spec.ExtraTensors);
         var model = config.Spec.CreateModel(config);
         model.Initialize(p, 11, x, rows, 1);
         // move off the initial symmetric point (W_enc = W_dec) and give the biases some value
@@ -154,7 +157,7 @@ public class GradientTests
     {
         var arch = config.Architecture;
         var model = config.Spec.CreateModel(config);
-        var grad = new SaeParameters(config.Latents, config.Dimension);
+        var grad = new SaeParameters(config.Latents, config.Dimension, config.Spec.ExtraTensors);
         var fires = new long[config.Latents];
         var idle = config.Latents == 10 ? Idle() : new long[config.Latents];
         var loss = model.ForwardBackward(p, x, rows, step: 2, grad, fires, idle, threads: 2);
@@ -164,13 +167,16 @@ public class GradientTests
         var expected = pd.Select(t => new double[t.Length]).ToArray();
         double expectedLoss = reference.Loss(pd, x, rows, 2, expected, idle.Select(t => t > config.DeadTokens).ToArray());
         Assert.Equal(expectedLoss, loss.Loss, 1e-5 * Math.Abs(expectedLoss));
-        for (int t = 0; t < 4; t++)
+        // every tensor, the extras included (JumpReLU's log_threshold; a statistic's gradient is 0 in both)
+        for (int t = 0; t < expected.Length; t++)
         {
             double scale = expected[t].Max(Math.Abs) + 1e-12;
             for (int i = 0; i < expected[t].Length; i++)
                 Assert.True(Math.Abs(grad.Tensors[t][i] - expected[t][i]) <= 2e-5 * scale,
-                    $"{arch} {SaeParameters.Names[t]}[{i}]: {grad.Tensors[t][i]} vs reference {expected[t][i]}");
+                    $"{arch} {grad.TensorNames[t]}[{i}]: {grad.Tensors[t][i]} vs reference {expected[t][i]}");
         }
+        if (arch == SaeArchitecture.JumpReLU)
+            Assert.Contains(expected[4], g => g != 0);
         Assert.True(fires.Sum() > 0);
     }
 }

@@ -4,7 +4,8 @@ namespace Sae.Core.Tests;
 /// The slow scalar twin of the SAE recipes, in double precision: the loss and its analytic gradient
 /// written out plainly from science.md, for TopK (sparsify, with Multi-TopK and AuxK), BatchTopK
 /// (the k·B largest relu pre-activations of the batch, else as TopK), AbsTopK (no relu, the k largest
-/// |pre| with their sign, else as TopK) and ReLU+L1 (SAELens standard).
+/// |pre| with their sign, else as TopK), ReLU+L1 (SAELens standard) and JumpReLU (SAELens: the
+/// straight-through gradient of log_threshold written out from its definition).
 /// Tests check it against finite differences, then the fast models against it.
 /// </summary>
 internal sealed class ReferenceSae(SaeConfig config)
@@ -12,6 +13,7 @@ internal sealed class ReferenceSae(SaeConfig config)
     public SaeConfig Config { get; } = config;
 
     private double[]? _auxTarget;
+    private long _step;
 
     /// <summary>BatchTopK: the smallest activation the last <see cref="Loss"/> kept (0 when none), for the inference threshold.</summary>
     public double LastMinSelected { get; private set; }
@@ -19,6 +21,9 @@ internal sealed class ReferenceSae(SaeConfig config)
     private int N => Config.Latents;
 
     private bool Signed => Config.Architecture == SaeArchitecture.AbsTopK;
+
+    /// <summary>pre without relu: AbsTopK and JumpReLU (whose threshold is positive, so relu changes nothing it keeps).</summary>
+    private bool Raw => Signed || Config.Architecture == SaeArchitecture.JumpReLU;
 
     private int D => Config.Dimension;
 
@@ -39,6 +44,7 @@ internal sealed class ReferenceSae(SaeConfig config)
         double tv = 0;
         for (int b = 0; b < rows; b++)
             for (int e = 0; e < D; e++) tv += Math.Pow(x[b * D + e] - mean[e], 2);
+        _step = step;
         double lambda = Config.L1Coefficient * LearningRateSchedule.L1Factor(step, Config.L1WarmupSteps);
         var norms = new double[N];
         for (int i = 0; i < N; i++)
@@ -67,7 +73,7 @@ internal sealed class ReferenceSae(SaeConfig config)
         {
             double s = p[1][i];
             for (int e = 0; e < D; e++) s += xc[e] * p[0][i * D + e];
-            pre[i] = Signed ? s : Math.Max(s, 0);
+            pre[i] = Raw ? s : Math.Max(s, 0);
         }
         return pre;
     }
@@ -85,6 +91,8 @@ internal sealed class ReferenceSae(SaeConfig config)
     private double Row(double[][] p, double[] x, double tv, int rows, double lambda, double[] norms, double[][]? grad, bool[] dead, int[]? batchActive)
     {
         var pre = Pre(p, x, out var xc);
+        if (Config.Architecture == SaeArchitecture.JumpReLU)
+            return JumpReluRow(p, grad, xc, pre, x, rows, norms);
         if (Config.Architecture == SaeArchitecture.ReluL1)
         {
             var active = Enumerable.Range(0, N).Where(i => pre[i] > 0).ToArray();
@@ -102,6 +110,34 @@ internal sealed class ReferenceSae(SaeConfig config)
             _auxTarget = e;
             double scale = Math.Min((double)nDead / half, 1.0);
             loss += Term(p, grad, xc, pre, Top(pre, Math.Min(half, nDead), i => dead[i]), e, Config.AuxKAlpha * scale / tv, 0, norms, out _);
+        }
+        return loss;
+    }
+
+    /// <summary>
+    /// JumpReLU: f = pre where pre &gt; θ = exp(log_threshold) (p[4]), MSE/B + λ₀/B·#active. Gradient:
+    /// the MSE term's exact one for the weights (1[pre &gt; θ] passes ∂f), and for log_threshold the
+    /// straight-through definition: ∂θ_i = −(θ_i/ε)·R((pre_i − θ_i)/ε)·∂f_i − (1/ε)·R(…)·λ₀/B with
+    /// R(u) = 1[|u| &lt; ½] and ∂f_i = ∂MSE/∂x̂·W_dec,i (also where the latent is off), times θ_i for the exp.
+    /// </summary>
+    private double JumpReluRow(double[][] p, double[][]? grad, double[] xc, double[] pre, double[] x, int rows, double[] norms)
+    {
+        double lambda = Config.L0Coefficient * LearningRateSchedule.L1Factor(_step, Config.L0WarmupSteps);
+        double eps = (float)Config.JumpReluBandwidth;
+        var theta = p[4].Select(Math.Exp).ToArray();
+        var active = Enumerable.Range(0, N).Where(i => pre[i] > theta[i]).ToArray();
+        double loss = Term(p, grad, xc, pre, active, x, 1.0 / rows, 0, norms, out var decoded) + lambda / rows * active.Length;
+        if (grad == null)
+            return loss;
+        for (int i = 0; i < N; i++)
+        {
+            double u = (pre[i] - theta[i]) / eps;
+            if (!(u > -0.5 && u < 0.5))
+                continue;
+            double gradF = 0;
+            for (int e = 0; e < D; e++)
+                gradF += 2.0 / rows * (p[3][e] + decoded[e] - x[e]) * p[2][i * D + e];
+            grad[4][i] += theta[i] * (-(theta[i] / eps) * gradF - lambda / rows / eps);
         }
         return loss;
     }

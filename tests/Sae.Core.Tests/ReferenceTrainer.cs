@@ -3,7 +3,8 @@ namespace Sae.Core.Tests;
 /// <summary>
 /// The slow scalar twin of <see cref="Trainer"/>'s step in double precision: reference gradient,
 /// sparsify's decoder-gradient projection, torch's clip_grad_norm_, torch's Adam, renormalisation,
-/// and BatchTopK's inference threshold (dictionary_learning's update, in float32 as torch does it).
+/// BatchTopK's inference threshold (dictionary_learning's update, in float32 as torch does it) and
+/// JumpReLU's threshold = exp(log_threshold).
 /// </summary>
 internal sealed class ReferenceTrainer
 {
@@ -56,8 +57,10 @@ internal sealed class ReferenceTrainer
         double lr = _train.ResolveLearningRate(_sae) * LearningRateSchedule.Factor(step, _train.WarmupSteps, _train.Steps, _train.Decay);
         long t1 = step + 1;
         double bc1 = 1 - Math.Pow(_train.Beta1, t1), bc2 = 1 - Math.Pow(_train.Beta2, t1);
-        for (int t = 0; t < 4; t++)
+        for (int t = 0; t < Parameters.Length; t++)
         {
+            if (t >= 4 && !_sae.Spec.ExtraTensors[t - 4].Trained)
+                continue;
             for (int i = 0; i < grad[t].Length; i++)
             {
                 _m[t][i] = _train.Beta1 * _m[t][i] + (1 - _train.Beta1) * grad[t][i];
@@ -72,6 +75,12 @@ internal sealed class ReferenceTrainer
                 double norm = Math.Sqrt(Enumerable.Range(0, d).Sum(e => Parameters[2][i * d + e] * Parameters[2][i * d + e]));
                 for (int e = 0; e < d; e++) Parameters[2][i * d + e] /= norm + 1.1920929e-7;
             }
+        }
+        // JumpReLU: the saved threshold follows the trained log_threshold
+        if (_sae.Architecture == SaeArchitecture.JumpReLU)
+        {
+            for (int i = 0; i < n; i++)
+                Parameters[5][i] = Math.Exp(Parameters[4][i]);
         }
     }
 }

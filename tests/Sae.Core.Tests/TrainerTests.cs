@@ -29,7 +29,7 @@ public class TrainerTests
             two.RunStep();
             three.RunStep();
         }
-        Assert.Equal(arch == SaeArchitecture.BatchTopK ? 5 : 4, one.Parameters(0).Tensors.Count);
+        Assert.Equal(4 + one.Sae.Spec.ExtraTensors.Count, one.Parameters(0).Tensors.Count);
         for (int t = 0; t < one.Parameters(0).Tensors.Count; t++)
         {
             Assert.Equal(one.Parameters(0).Tensors[t], two.Parameters(0).Tensors[t]);
@@ -64,6 +64,8 @@ public class TrainerTests
     [InlineData(SaeArchitecture.BatchTopK, 0, null, LearningRateDecay.None)]
     [InlineData(SaeArchitecture.AbsTopK, 2, 1.0, LearningRateDecay.Linear)]
     [InlineData(SaeArchitecture.AbsTopK, 3, 0.05, LearningRateDecay.None)]
+    [InlineData(SaeArchitecture.JumpReLU, 2, 1.0, LearningRateDecay.Linear)]
+    [InlineData(SaeArchitecture.JumpReLU, 0, null, LearningRateDecay.None)]
     public void RunStep_MatchesScalarReimplementation(SaeArchitecture arch, int warmup, double? clip, LearningRateDecay decay)
     {
         var trainer = Make(arch, 2, [4], warmup, clip, decay);
