@@ -12,7 +12,7 @@ internal static class SharingCharts
     public static string SharedVsWidth(SweepResults r)
     {
         var groups = r.Cells.Where(c => Finite(c.MeanShared) && c.Latents > 0)
-            .GroupBy(c => (c.Architecture, c.K, c.L1, c.Steps))
+            .GroupBy(c => (c.Architecture, c.K, c.Penalty, c.Steps))
             .ToList();
         var labels = SeriesLabels(groups.Select(g => g.First()).ToList());
         var legend = labels.Select((l, i) => new LegendEntry(l, ReportPalette.Series(i))).ToList();
@@ -87,13 +87,13 @@ internal static class SharingCharts
         {
             var same = firsts.Where(o => o.Architecture == c.Architecture).ToList();
             bool k = same.Select(o => o.K).Distinct().Count() > 1;
-            bool l1 = same.Select(o => o.L1).Distinct().Count() > 1;
+            bool l1 = same.Select(o => o.Penalty).Distinct().Count() > 1;
             bool steps = same.Select(o => o.Steps).Distinct().Count() > 1;
             return string.Join(' ', new[]
             {
                 c.Architecture,
                 k && c.K is int kv ? $"k={kv}" : null,
-                l1 && c.L1 is double lv ? $"λ={Num(lv, "0.####")}" : null,
+                l1 && c.Penalty is double lv ? $"{(c.L0Coefficient is null ? "λ" : "λ₀")}={Num(lv, "0.####")}" : null,
                 steps ? $"{Int(c.Steps)} steps" : null,
             }.Where(p => p is not null));
         }).ToList();

@@ -44,7 +44,7 @@ public sealed record RunResult
     /// <summary>The cell key, e.g. "topk-w256-k5-s800".</summary>
     public required string Cell { get; init; }
 
-    /// <summary>"topk" or "relu".</summary>
+    /// <summary>"topk", "relu", … (the registry's name).</summary>
     public required string Architecture { get; init; }
 
     /// <summary>Number of latents.</summary>
@@ -53,8 +53,11 @@ public sealed record RunResult
     /// <summary>k (TopK only).</summary>
     public int? K { get; init; }
 
-    /// <summary>L1 coefficient λ (ReLU+L1 only).</summary>
+    /// <summary>L1 coefficient λ (ReLU+L1 and Gated only).</summary>
     public double? L1 { get; init; }
+
+    /// <summary>L0 coefficient λ₀ (JumpReLU only).</summary>
+    public double? L0Coefficient { get; init; }
 
     /// <summary>Initialisation seed.</summary>
     public ulong Seed { get; init; }
@@ -121,7 +124,7 @@ public sealed record CellResult
     /// <summary>The cell key.</summary>
     public required string Cell { get; init; }
 
-    /// <summary>"topk" or "relu".</summary>
+    /// <summary>"topk", "relu", … (the registry's name).</summary>
     public required string Architecture { get; init; }
 
     /// <summary>Number of latents.</summary>
@@ -130,8 +133,15 @@ public sealed record CellResult
     /// <summary>k (TopK only).</summary>
     public int? K { get; init; }
 
-    /// <summary>λ (ReLU+L1 only).</summary>
+    /// <summary>λ (ReLU+L1 and Gated only).</summary>
     public double? L1 { get; init; }
+
+    /// <summary>λ₀ (JumpReLU only).</summary>
+    public double? L0Coefficient { get; init; }
+
+    /// <summary>The coefficient of the sparsity penalty, λ or λ₀, whichever the architecture has.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? Penalty => L1 ?? L0Coefficient;
 
     /// <summary>Training steps.</summary>
     public long Steps { get; init; }

@@ -48,7 +48,7 @@ internal static class SweepTables
 
     // "topk w128 k5" / "relu w512 λ0.3" (+ steps when not the only length): the cell key without its hash
     private static string Label(CellResult c) =>
-        $"{c.Architecture} w{c.Latents} {(c.K is { } k ? $"k{k}" : $"λ{F(c.L1 ?? 0)}")} {c.Steps}st";
+        $"{c.Architecture} w{c.Latents} {(c.K is { } k ? $"k{k}" : c.L0Coefficient is { } l0 ? $"λ₀{F(l0)}" : $"λ{F(c.L1 ?? 0)}")} {c.Steps}st";
 
     /// <summary>"3 Completed, 1 Training": entities per status, in name order.</summary>
     public static string Counts(IReadOnlyDictionary<string, int> counts) =>
