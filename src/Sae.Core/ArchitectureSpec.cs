@@ -71,6 +71,13 @@ internal sealed record ArchitectureSpec
     /// </summary>
     public bool SavedAsOther { get; init; }
 
+    /// <summary>
+    /// True when a latent's activation can be negative (AbsTopK keeps its pre-activation's sign): then
+    /// decoder row w with activation a is the same feature as −w with −a, so seeds are matched by |cos|
+    /// and each matched pair records its sign (sae compare, sweeps, ground-truth recovery).
+    /// </summary>
+    public bool SignedLatents { get; init; }
+
     /// <summary>Per-latent tensors beyond the four (thresholds, gates), saved with the weights; none for TopK and ReLU+L1.</summary>
     public IReadOnlyList<SaeExtraTensor> ExtraTensors { get; init; } = [];
 
