@@ -14,6 +14,9 @@ internal static class SignInvariance
     public static bool For(SaeArchitecture? architecture) =>
         architecture is { } id && SaeArchitectures.Find(id) is { SignedLatents: true };
 
+    /// <summary>"abstopk": the architectures with signed latents, for help texts and messages.</summary>
+    public static string ArchitectureNames => string.Join(", ", SaeArchitectures.All.Where(a => a.SignedLatents).Select(a => a.Name));
+
     /// <summary>True when the SAEs of this sweep cell have signed latents.</summary>
     public static bool For(CellDocument cell)
     {
