@@ -10,7 +10,9 @@ namespace Sae.Cluster;
 /// Compares the final SAEs of two runs (PairComparison: two optimal assignments, on decoder and encoder rows)
 /// and stores result.json (the pair summary, which latents are shared on each side, histograms of the matched
 /// cosines) and matches.csv (one row per latent). Both files depend only on the two SAEs, so a repeated
-/// comparison rewrites identical bytes.
+/// comparison rewrites identical bytes. A cell whose architecture has signed latents (AbsTopK) is matched by
+/// |cos| (<see cref="SignInvariance"/>): result.json then says "sign_invariant": true with the flipped counts,
+/// and matches.csv has the sign columns; other cells' files are as they always were.
 /// </summary>
 internal sealed class CompareExecutor(IBlobStore blobs, string workDirectory, int threads)
 {
@@ -22,7 +24,7 @@ internal sealed class CompareExecutor(IBlobStore blobs, string workDirectory, in
         string sweep = plan.SweepId;
         var a = await FinalSaes.LoadAsync(blobs, Path.Combine(workDirectory, "cache"), sweep, c.A, cancel).ConfigureAwait(false);
         var b = await FinalSaes.LoadAsync(blobs, Path.Combine(workDirectory, "cache"), sweep, c.B, cancel).ConfigureAwait(false);
-        var options = new MatchingOptions(plan.Document.Threshold, threads, plan.Document.MemoryBudgetBytes);
+        var options = new MatchingOptions(plan.Document.Threshold, threads, plan.Document.MemoryBudgetBytes) { SignInvariant = SignInvariance.For(c.Cell) };
         var result = await Task.Run(() => PairComparison.Compare(a.Parameters, b.Parameters, options, cancel: cancel), cancel).ConfigureAwait(false);
         var json = Result(c, result);
         await blobs.WriteAsync(StoreLayout.ComparisonResult(sweep, c.ComparisonId), Encoding.UTF8.GetBytes(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"),

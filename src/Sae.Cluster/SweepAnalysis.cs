@@ -125,7 +125,8 @@ public sealed class SweepAnalysis(IBlobStore blobs, string cacheDirectory)
         };
     }
 
-    // per SAE of the cell, per latent: in how many of the N SAEs (itself included) it has a shared partner
+    // per SAE of the cell, per latent: in how many of the N SAEs (itself included) it has a shared partner, as each
+    // comparison decided it (shared_a/shared_b: by |cos| in a cell with signed latents, see SignInvariance)
     private static int[][] AppearsIn(PlannedRun[] runs, List<(PlannedComparison C, JsonNode Result)> pairs)
     {
         var index = runs.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i);
@@ -155,7 +156,9 @@ public sealed class SweepAnalysis(IBlobStore blobs, string cacheDirectory)
         for (int i = 0; i < runs.Length; i++)
         {
             var sae = await FinalSaes.LoadAsync(blobs, cacheDirectory, plan.SweepId, runs[i], cancel).ConfigureAwait(false);
-            results.Add(GroundTruthRecovery.Compute(truth, g, sae.Parameters, appears[i], runs.Length, cancel: cancel));
+            // the rule the cell's comparisons used: |cos| for signed latents
+            results.Add(GroundTruthRecovery.Compute(truth, g, sae.Parameters, appears[i], runs.Length,
+                signInvariant: SignInvariance.For(runs[i].Cell), cancel: cancel));
         }
         static double? Weighted(IEnumerable<LatentGroupRecovery> groups)
         {

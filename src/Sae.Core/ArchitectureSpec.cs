@@ -75,7 +75,7 @@ internal sealed record ArchitectureSpec
     /// <summary>
     /// True when SAELens has no inference class of this name and saves it as another
     /// (<see cref="SaeLensArchitecture"/>, e.g. a trained BatchTopK SAE as "jumprelu"): our SAELens
-    /// cfg.json then also says metadata.training_architecture = <see cref="Name"/>, which is what
+    /// cfg.json then also says metadata.training_architecture = <see cref="SparsifyActivation"/>, which is what
     /// identifies it when loaded.
     /// </summary>
     public bool SavedAsOther { get; init; }
@@ -88,6 +88,13 @@ internal sealed record ArchitectureSpec
     /// from those it does, after loading; null when the architecture saves every tensor.
     /// </summary>
     public Action<SaeParameters>? CompleteLoaded { get; init; }
+
+    /// <summary>
+    /// True when a latent's activation can be negative (AbsTopK keeps its pre-activation's sign): then
+    /// decoder row w with activation a is the same feature as −w with −a, so seeds are matched by |cos|
+    /// and each matched pair records its sign (sae compare, sweeps, ground-truth recovery).
+    /// </summary>
+    public bool SignedLatents { get; init; }
 
     /// <summary>Per-latent tensors beyond the four (thresholds, gates), saved with the weights; none for TopK and ReLU+L1.</summary>
     public IReadOnlyList<SaeExtraTensor> ExtraTensors { get; init; } = [];

@@ -79,6 +79,7 @@ internal static class SaeArchitectures
         CreateModel = c => new TopKModel(c, TopKSelection.PerTokenAbs),
         SparsifyActivation = "abstopk",
         SaeLensArchitecture = "abstopk",
+        SignedLatents = true,
     };
 
     /// <summary>

@@ -69,6 +69,12 @@ public sealed record CandidateOptions
             : throw new ArgumentOutOfRangeException(nameof(Threads), value, $"Threads must be at least 1 (got {value}).");
     } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Rank by |S[i, j]| instead of S[i, j] (default false): the lists, the weights and the row
+    /// bounds are then all on |S|, for sign-invariant matching of signed latents.
+    /// </summary>
+    public bool SignInvariant { get; init; }
+
     /// <summary>The largest per-row or per-column list length accepted.</summary>
     public const int MaxPerSide = 4096;
 

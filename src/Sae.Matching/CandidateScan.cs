@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.ExceptionServices;
 using Sae.Numerics;
 
@@ -16,18 +17,20 @@ internal sealed unsafe class CandidateScan
     private readonly float* _a;
     private readonly float* _b;
     private readonly int _n1, _n2, _d, _perRow, _perColumn;
+    private readonly bool _absolute;
     private readonly CandidateBlocking _blocking;
     private readonly ProgressCounter _progress;
     private readonly CancellationToken _cancel;
     private readonly ColumnLists?[] _columns;
     private int _nextBlock;
 
-    private CandidateScan(float* a, float* b, int n1, int n2, int d, int perRow, int perColumn,
+    private CandidateScan(float* a, float* b, int n1, int n2, int d, int perRow, int perColumn, bool absolute,
         CandidateBlocking blocking, IProgress<double>? progress, CancellationToken cancel)
     {
         _a = a;
         _b = b;
         (_n1, _n2, _d, _perRow, _perColumn) = (n1, n2, d, perRow, perColumn);
+        _absolute = absolute;
         _blocking = blocking;
         _cancel = cancel;
         int blocks = (n1 + blocking.RowBlock - 1) / blocking.RowBlock;
@@ -47,11 +50,12 @@ internal sealed unsafe class CandidateScan
     /// <summary>
     /// Scans a: [n1, d] against b: [n2, d] (pointers fixed by the caller for the duration) and
     /// returns the scan with the row lists filled and the column lists merged (null when perColumn = 0).
+    /// With <paramref name="absolute"/> every similarity is taken as |S| before it is ranked.
     /// </summary>
     public static (CandidateScan Scan, float[]? ColumnValues, int[]? ColumnIndices) Run(float* a, float* b, int n1, int n2, int d,
-        int perRow, int perColumn, CandidateBlocking blocking, IProgress<double>? progress, CancellationToken cancel)
+        int perRow, int perColumn, bool absolute, CandidateBlocking blocking, IProgress<double>? progress, CancellationToken cancel)
     {
-        var scan = new CandidateScan(a, b, n1, n2, d, perRow, perColumn, blocking, progress, cancel);
+        var scan = new CandidateScan(a, b, n1, n2, d, perRow, perColumn, absolute, blocking, progress, cancel);
         scan.RunWorkers();
         cancel.ThrowIfCancellationRequested();
         if (perColumn == 0)
@@ -112,6 +116,8 @@ internal sealed unsafe class CandidateScan
             var bTile = new ReadOnlySpan<float>(_b + ((long)j0 * _d), cols * _d);
             var s = tile.AsSpan(0, rows * cols); // s: [rows, cols] = A[i0.., :]·B[j0.., :]ᵀ
             Gemm.MultiplyABt(aBlock, bTile, s, rows, cols, _d, threads: 1);
+            if (_absolute)
+                TensorPrimitives.Abs(s, s); // one pass over a cache-sized tile, against the GEMM's depth d per element
             for (int r = 0; r < rows; r++)
             {
                 var segment = s.Slice(r * cols, cols);

@@ -59,7 +59,7 @@ public static class CandidateSelection
         fixed (float* pa = a, pb = b)
         {
             var (scan, columnValues, columnIndices) = CandidateScan.Run(pa, pb, rows, columns, depth, perRow, perColumn,
-                blocking, progress, cancellationToken);
+                options.SignInvariant, blocking, progress, cancellationToken);
             return CandidateAssembler.Build(rows, columns, scan.RowValues, scan.RowIndices, perRow,
                 columnValues, columnIndices, perColumn, options.Floor, options.Threads);
         }

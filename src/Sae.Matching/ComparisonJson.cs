@@ -46,12 +46,13 @@ public static class ComparisonJson
 
     /// <summary>
     /// { "n_features", "threshold", "mmcs", "fraction_recovered", "shared", "shared_by_all",
-    /// "orphan" }, each group { "count", "mean_best_cos", "fraction_above_threshold" }.
+    /// "orphan" }, each group { "count", "mean_best_cos", "fraction_above_threshold" }; then
+    /// "sign_invariant": true when the cosines are |cos| (absent otherwise, as in <see cref="PairSummary"/>).
     /// </summary>
     public static JsonObject Recovery(RecoveryResult recovery)
     {
         ArgumentNullException.ThrowIfNull(recovery);
-        return new JsonObject
+        var json = new JsonObject
         {
             ["n_features"] = recovery.Features,
             ["threshold"] = recovery.Threshold,
@@ -61,6 +62,9 @@ public static class ComparisonJson
             ["shared_by_all"] = Group(recovery.SharedByAll),
             ["orphan"] = Group(recovery.Orphan),
         };
+        if (recovery.SignInvariant)
+            json["sign_invariant"] = true;
+        return json;
     }
 
     private static JsonObject Group(LatentGroupRecovery g) => new()

@@ -5,7 +5,9 @@ namespace Sae.Matching;
 /// it has a shared partner. "Shared partner in SAE t" is the pair rule seen from this SAE's side:
 /// its decoder-assigned partner has cosine &gt; threshold and its encoder-assigned partner has
 /// cosine &gt; threshold (<see cref="PairResult.SharedMask"/>); the two partners need not agree.
-/// A latent then "appears in m of N SAEs" with m = 1 + that count (itself included).
+/// A latent then "appears in m of N SAEs" with m = 1 + that count (itself included). A pair matched
+/// sign-invariantly (<see cref="PairResult.SignInvariant"/>) holds |cos| as its matched cosines, so
+/// the same rule reads |cos| &gt; threshold there: a sign-flipped copy counts as shared.
 /// </summary>
 public static class ConsensusAnalysis
 {

@@ -7,7 +7,8 @@ namespace Sae.Matching;
 /// Cosine similarities between the rows of two matrices with the same width d, as the paper
 /// computes them: every row is scaled to unit length, then C = Â·B̂ᵀ by blocked GEMM. A row whose
 /// norm is 0, NaN or infinite becomes a zero row (cosine 0 with everything); NaN results become 0
-/// and results are clamped to [−1, 1] (rounding can give 1 + ε for identical rows).
+/// and results are clamped to [−1, 1] (rounding can give 1 + ε for identical rows). With
+/// <c>absolute</c> the result is |cos| (sign-invariant matching of signed latents).
 /// </summary>
 public static class CosineSimilarity
 {
@@ -45,9 +46,10 @@ public static class CosineSimilarity
     /// <param name="result">Output [rowsA, rowsB].</param>
     /// <param name="threads">GEMM threads (≥ 1); the result does not depend on it.</param>
     /// <param name="progress">Fraction of rows done (optional).</param>
+    /// <param name="absolute">Write |cos| instead of cos.</param>
     /// <param name="cancel">Checked between blocks.</param>
     public static void Compute(ReadOnlySpan<float> unitA, int rowsA, ReadOnlySpan<float> unitB, int rowsB, int d, Span<float> result,
-        int threads = 1, IProgress<double>? progress = null, CancellationToken cancel = default)
+        int threads = 1, IProgress<double>? progress = null, bool absolute = false, CancellationToken cancel = default)
     {
         Validate(unitA.Length, rowsA, unitB.Length, rowsB, d);
         if (result.Length != (long)rowsA * rowsB)
@@ -57,7 +59,7 @@ public static class CosineSimilarity
         {
             cancel.ThrowIfCancellationRequested();
             int count = Math.Min(block, rowsA - first);
-            ComputeBlock(unitA.Slice(first * d, count * d), count, unitB, rowsB, d, result.Slice(first * rowsB, count * rowsB), threads);
+            ComputeBlock(unitA.Slice(first * d, count * d), count, unitB, rowsB, d, result.Slice(first * rowsB, count * rowsB), threads, absolute);
             progress?.Report((double)(first + count) / rowsA);
         }
         if (rowsA == 0)
@@ -68,9 +70,10 @@ public static class CosineSimilarity
     /// The largest cosine of each row of A to any row of B (<paramref name="bestOfA"/> [rowsA]) and
     /// of each row of B to any row of A (<paramref name="bestOfB"/> [rowsB]), without holding the
     /// whole matrix: blocks of rows of A are computed and reduced. −1 when the other side is empty.
+    /// With <paramref name="absolute"/> the largest |cos|.
     /// </summary>
     internal static void BestMatches(ReadOnlySpan<float> unitA, int rowsA, ReadOnlySpan<float> unitB, int rowsB, int d,
-        Span<float> bestOfA, Span<float> bestOfB, int threads, CancellationToken cancel)
+        Span<float> bestOfA, Span<float> bestOfB, int threads, bool absolute, CancellationToken cancel)
     {
         Validate(unitA.Length, rowsA, unitB.Length, rowsB, d);
         bestOfA.Fill(-1);
@@ -82,7 +85,7 @@ public static class CosineSimilarity
             cancel.ThrowIfCancellationRequested();
             int count = Math.Min(block, rowsA - first);
             var c = buffer.AsSpan(0, count * rowsB);
-            ComputeBlock(unitA.Slice(first * d, count * d), count, unitB, rowsB, d, c, threads);
+            ComputeBlock(unitA.Slice(first * d, count * d), count, unitB, rowsB, d, c, threads, absolute);
             RowAndColumnMax(c, count, rowsB, bestOfA.Slice(first, count), bestOfB);
         }
     }
@@ -99,10 +102,29 @@ public static class CosineSimilarity
         }
     }
 
+    /// <summary>
+    /// Per row i of A with a partner j = <paramref name="rowToColumn"/>[i]: the sign of unitA[i]·unitB[j],
+    /// −1 when negative, else +1; 0 for a row without a partner. unitA: [n_a, d], unitB: [n_b, d].
+    /// </summary>
+    internal static sbyte[] PartnerSigns(int[] rowToColumn, ReadOnlySpan<float> unitA, ReadOnlySpan<float> unitB, int d)
+    {
+        var signs = new sbyte[rowToColumn.Length];
+        for (int i = 0; i < signs.Length; i++)
+        {
+            int j = rowToColumn[i];
+            if (j >= 0)
+                signs[i] = Sign(TensorPrimitives.Dot(unitA.Slice(i * d, d), unitB.Slice(j * d, d)));
+        }
+        return signs;
+    }
+
+    /// <summary>The sign a matched pair records: −1 for a negative cosine, +1 otherwise (0 and NaN included).</summary>
+    internal static sbyte Sign(float cosine) => cosine < 0 ? (sbyte)-1 : (sbyte)1;
+
     private static int BlockRows(int rowsB) => (int)Math.Clamp(BlockElements / Math.Max(rowsB, 1), 1, int.MaxValue);
 
-    // c: [rows, rowsB] = a: [rows, d] · bᵀ (b: [rowsB, d]), then NaN → 0 and clamped to [−1, 1]
-    private static void ComputeBlock(ReadOnlySpan<float> a, int rows, ReadOnlySpan<float> b, int rowsB, int d, Span<float> c, int threads)
+    // c: [rows, rowsB] = a: [rows, d] · bᵀ (b: [rowsB, d]), then NaN → 0 and clamped to [−1, 1] (to [0, 1] when absolute)
+    private static void ComputeBlock(ReadOnlySpan<float> a, int rows, ReadOnlySpan<float> b, int rowsB, int d, Span<float> c, int threads, bool absolute)
     {
         Gemm.MultiplyABt(a, b, c, rows, rowsB, d, threads: threads);
         for (int i = 0; i < c.Length; i++)
@@ -110,6 +132,8 @@ public static class CosineSimilarity
             float x = c[i];
             c[i] = float.IsNaN(x) ? 0 : Math.Clamp(x, -1f, 1f);
         }
+        if (absolute)
+            TensorPrimitives.Abs(c, c);
     }
 
     private static void Validate(int lengthA, int rowsA, int lengthB, int rowsB, int d)

@@ -6,7 +6,9 @@ namespace Sae.Matching;
 /// Recovery of known features (Sharkey et al. style synthetic data): cosines between the true
 /// feature directions G [g, d] and an SAE's decoder rows [n, d], both unit-normalised, reduced
 /// to each feature's best latent (MMCS, fraction &gt; 0.9) and each latent's best feature, the
-/// latter split into shared and orphan latents by their "appears in m of N" count.
+/// latter split into shared and orphan latents by their "appears in m of N" count. For an SAE with
+/// signed latents (matched sign-invariantly) the cosines are |cos|: a latent that reads a true
+/// feature with the opposite sign recovers it.
 /// </summary>
 public static class GroundTruthRecovery
 {
@@ -21,10 +23,11 @@ public static class GroundTruthRecovery
     /// <param name="saeCount">N.</param>
     /// <param name="threads">GEMM threads (≥ 1).</param>
     /// <param name="threshold">Recovery threshold on the cosine.</param>
+    /// <param name="signInvariant">Use |cos| (the SAE's latents are signed; the same rule as <see cref="MatchingOptions.SignInvariant"/>).</param>
     /// <param name="cancel">Checked between blocks.</param>
     /// <exception cref="SaeInputException">The features do not have the SAE's width d.</exception>
     public static RecoveryResult Compute(ReadOnlySpan<float> features, int featureCount, SaeParameters sae, IReadOnlyList<int> appearsIn, int saeCount,
-        int threads = 1, double threshold = DefaultThreshold, CancellationToken cancel = default)
+        int threads = 1, double threshold = DefaultThreshold, bool signInvariant = false, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(sae);
         ArgumentNullException.ThrowIfNull(appearsIn);
@@ -38,11 +41,12 @@ public static class GroundTruthRecovery
         var featureBest = new float[featureCount];
         var latentBest = new float[n];
         // rows = latents so that blocks are bounded by the (usually smaller) feature count
-        CosineSimilarity.BestMatches(unitDecoder, n, unitFeatures, featureCount, d, latentBest, featureBest, threads, cancel);
+        CosineSimilarity.BestMatches(unitDecoder, n, unitFeatures, featureCount, d, latentBest, featureBest, threads, signInvariant, cancel);
         IEnumerable<float> Group(Func<int, bool> member) => Enumerable.Range(0, n).Where(member).Select(i => latentBest[i]);
         return new RecoveryResult(featureBest, latentBest, threshold,
             Shared: LatentGroupRecovery.Of(Group(i => appearsIn[i] >= 2), threshold),
             SharedByAll: LatentGroupRecovery.Of(Group(i => appearsIn[i] == saeCount), threshold),
-            Orphan: LatentGroupRecovery.Of(Group(i => appearsIn[i] == 1), threshold));
+            Orphan: LatentGroupRecovery.Of(Group(i => appearsIn[i] == 1), threshold),
+            SignInvariant: signInvariant);
     }
 }

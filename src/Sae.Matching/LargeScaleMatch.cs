@@ -15,8 +15,10 @@ namespace Sae.Matching;
 /// <param name="SolveTime">Time spent in the assignment, the bound and the cosines.</param>
 /// <param name="RowMax">Per row of A: its largest cosine to any row of B (the top of its candidate list; exact).</param>
 /// <param name="ColumnMax">Per row of B: its largest cosine to any row of A (exact when column lists were kept, else a lower bound).</param>
+/// <param name="Sign">Sign-invariant matching only (null otherwise): per row of A, the sign of the raw cosine to its partner
+/// (+1 or −1; 0 when unassigned). <paramref name="Cosine"/>, the maxima, the total and the bound are then all on |cos|.</param>
 public sealed record LargeScaleMatch(Assignment Assignment, float[] Cosine, bool[] FallbackRow, int FallbackRows,
-    double UpperBound, long Candidates, TimeSpan CandidateTime, TimeSpan SolveTime, float[] RowMax, float[] ColumnMax)
+    double UpperBound, long Candidates, TimeSpan CandidateTime, TimeSpan SolveTime, float[] RowMax, float[] ColumnMax, sbyte[]? Sign = null)
 {
     /// <summary>UpperBound − Total: the dense optimum exceeds this assignment's total by at most this much.</summary>
     public double UpperBoundGap => UpperBound - Assignment.Total;

@@ -9,7 +9,9 @@ namespace Sae.Matching;
 /// latent's best candidates (<see cref="CandidateSelection"/>), solve the assignment exactly on them
 /// (<see cref="SparseAssignment"/>), re-match the few fallback latents among themselves the same
 /// way, and report every pair's real cosine with a proven bound on the distance to the dense optimum.
-/// Call it once for the encoders and once for the decoders.
+/// Call it once for the encoders and once for the decoders. With
+/// <see cref="CandidateOptions.SignInvariant"/> every step works on |cos| (candidates, solve, bound,
+/// maxima, fallbacks) and each pair also reports the sign of its raw cosine.
 /// </summary>
 public static class LargeScaleMatcher
 {
@@ -40,20 +42,29 @@ public static class LargeScaleMatcher
         var candidateTime = clock.Elapsed;
 
         float Cos(int i, int j) => TensorPrimitives.Dot(unitA.AsSpan(i * depth, depth), unitB.AsSpan(j * depth, depth));
-        var solved = SparseAssignment.Solve(graph, Cos, 0.0, Scaled(progress, 0.9, 0.1), cancellationToken);
+        // the similarity the candidates were ranked by: |cos| when sign-invariant
+        float Similarity(int i, int j) => options.SignInvariant ? Math.Abs(Cos(i, j)) : Cos(i, j);
+        var solved = SparseAssignment.Solve(graph, Similarity, 0.0, Scaled(progress, 0.9, 0.1), cancellationToken);
         var pairs = solved.Assignment;
         if (solved.FallbackRows > 0)
             pairs = FallbackRefiner.Refine(pairs, solved.FallbackRow, unitA, unitB, depth, scanOptions, cancellationToken);
         var cosine = new float[rows];
+        var sign = options.SignInvariant ? new sbyte[rows] : null;
         Parallel.For(0, rows, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, i =>
-            cosine[i] = pairs.RowToColumn[i] >= 0 ? Cos(i, pairs.RowToColumn[i]) : float.NaN);
+        {
+            float c = pairs.RowToColumn[i] >= 0 ? Cos(i, pairs.RowToColumn[i]) : float.NaN;
+            if (sign is not null && !float.IsNaN(c))
+                (cosine[i], sign[i]) = (Math.Abs(c), CosineSimilarity.Sign(c));
+            else
+                cosine[i] = c;
+        });
         double total = 0;
         foreach (float c in cosine)
             total += float.IsNaN(c) ? 0 : c;
         var assignment = pairs with { Total = total };
         var (rowMax, columnMax) = Maxima(graph);
         return new LargeScaleMatch(assignment, cosine, solved.FallbackRow, solved.FallbackRows, solved.UpperBound,
-            graph.Count, candidateTime, clock.Elapsed - candidateTime, rowMax, columnMax);
+            graph.Count, candidateTime, clock.Elapsed - candidateTime, rowMax, columnMax, sign);
     }
 
     /// <summary>

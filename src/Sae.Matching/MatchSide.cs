@@ -12,9 +12,15 @@ namespace Sae.Matching;
 /// <param name="Method">"dense" (exact on the full matrix) or "sparse" (exact on a candidate graph; see <see cref="LargeScaleMatcher"/>).</param>
 /// <param name="OptimalityGap">Proven bound on (best possible total cosine − this assignment's total): 0 for the dense solver.</param>
 /// <param name="FallbackPairs">Pairs that were not candidate edges (sparse method only).</param>
+/// <param name="PartnerSign">Sign-invariant matching only (null otherwise): [n_a], the sign of the raw cosine of A latent i
+/// to its partner, +1 or −1 (+1 for a cosine of 0, 0 without a partner); <paramref name="PartnerCosine"/>, the MMCS and the
+/// assignment are then on |cos|, and the raw cosine is PartnerSign[i]·PartnerCosine[i].</param>
 public sealed record MatchSide(Assignment Assignment, float[] PartnerCosine, double MmcsAB, double MmcsBA,
-    string Method = "dense", double OptimalityGap = 0, int FallbackPairs = 0)
+    string Method = "dense", double OptimalityGap = 0, int FallbackPairs = 0, sbyte[]? PartnerSign = null)
 {
+    /// <summary>Matched pairs whose raw cosine is negative (0 unless sign-invariant).</summary>
+    public int FlippedPairs => PartnerSign is null ? 0 : PartnerSign.Count(s => s < 0);
+
     /// <summary>Mean of <see cref="PartnerCosine"/> over A's latents (0 when A has none).</summary>
     public double MeanCosine => PartnerCosine.Length == 0 ? 0 : PartnerCosine.Average(c => (double)c);
 }

@@ -4,8 +4,9 @@ namespace Sae.Matching;
 
 /// <summary>
 /// How two SAEs are matched: the shared-latent threshold, threads, the memory the dense
-/// similarity matrix may take, and the assignment solver. Validated when built; an invalid
-/// setting throws <see cref="SaeInputException"/> naming the command-line option.
+/// similarity matrix may take, the assignment solver, and whether the sign of a cosine counts.
+/// Validated when built; an invalid setting throws <see cref="SaeInputException"/> naming the
+/// command-line option.
 /// </summary>
 public sealed record MatchingOptions
 {
@@ -45,6 +46,14 @@ public sealed record MatchingOptions
 
     /// <summary>The exact assignment solver used on each cosine matrix.</summary>
     public IAssignmentSolver Solver { get; }
+
+    /// <summary>
+    /// Match by |cos| instead of cos (default false, the paper's signed matching). For SAEs with
+    /// signed latents (AbsTopK), where decoder row w with activation a is the same feature as −w
+    /// with −a: the assignments, matched cosines, MMCS and the threshold all use |cos|, and every
+    /// matched pair records the sign of its raw cosine (<see cref="MatchSide.PartnerSign"/>).
+    /// </summary>
+    public bool SignInvariant { get; init; }
 
     /// <summary>
     /// The solver the product uses: the one place to swap in a faster exact solver.

@@ -6,6 +6,8 @@ namespace Sae.Matching;
 /// The paper's matching of two SAEs: unit-normalise encoder and decoder rows, build the cosine
 /// matrices C_dec = D̂_a·D̂_bᵀ and C_enc = Ê_a·Ê_bᵀ, and solve two independent maximum-weight
 /// one-to-one assignments. The SAE with fewer latents becomes side A (see <see cref="PairResult"/>).
+/// With <see cref="MatchingOptions.SignInvariant"/> both matrices hold |cos| and each matched pair
+/// records the sign of its raw cosine, on the dense and on the large-scale path alike.
 /// </summary>
 public static class PairComparison
 {
@@ -38,7 +40,7 @@ public static class PairComparison
     private static PairResult LargeScale(SaeParameters a, SaeParameters b, bool swapped, MatchingOptions options,
         IProgress<ComparisonProgress>? progress, CancellationToken cancel)
     {
-        var candidates = new CandidateOptions { Threads = options.Threads, MemoryBudgetBytes = options.MemoryBudgetBytes };
+        var candidates = new CandidateOptions { Threads = options.Threads, MemoryBudgetBytes = options.MemoryBudgetBytes, SignInvariant = options.SignInvariant };
         var decoder = MatchLarge(a.DecoderWeight, b.DecoderWeight, a, b, candidates, ComparisonStage.DecoderCosines, progress, cancel);
         var encoder = MatchLarge(a.EncoderWeight, b.EncoderWeight, a, b, candidates, ComparisonStage.EncoderCosines, progress, cancel);
         return new PairResult(swapped, a.Dimension, options.Threshold, decoder, encoder);
@@ -51,7 +53,7 @@ public static class PairComparison
         var m = LargeScaleMatcher.Match(wA, wB, a.Latents, b.Latents, a.Dimension, candidates, sink, cancel);
         var partner = m.Cosine.Select(c => float.IsNaN(c) ? 0f : c).ToArray();
         return new MatchSide(m.Assignment, partner, m.RowMax.Average(c => (double)c), m.ColumnMax.Average(c => (double)c),
-            "sparse", Math.Max(0, m.UpperBoundGap), m.FallbackRows);
+            "sparse", Math.Max(0, m.UpperBoundGap), m.FallbackRows, m.Sign);
     }
 
     /// <summary>Candidate selection (the first 90%) reports as the cosine stage, the solve as the assignment stage.</summary>
@@ -88,7 +90,7 @@ public static class PairComparison
         var unitA = CosineSimilarity.UnitRows(wA, na, d, options.Threads);
         var unitB = CosineSimilarity.UnitRows(wB, nb, d, options.Threads);
         CosineSimilarity.Compute(unitA, na, unitB, nb, d, cosines, options.Threads,
-            Report(progress, cosineStage), cancel);
+            Report(progress, cosineStage), options.SignInvariant, cancel);
         var bestOfA = new float[na];
         var bestOfB = new float[nb];
         bestOfA.AsSpan().Fill(-1);
@@ -103,7 +105,9 @@ public static class PairComparison
             int j = assignment.RowToColumn[i];
             partnerCosine[i] = j >= 0 ? cosines[(long)i * nb + j] : 0;
         }
-        return new MatchSide(assignment, partnerCosine, bestOfA.Average(c => (double)c), bestOfB.Average(c => (double)c));
+        // the matrix held |cos|: the signs come from the unit rows, one dot product per matched pair
+        var sign = options.SignInvariant ? CosineSimilarity.PartnerSigns(assignment.RowToColumn, unitA, unitB, d) : null;
+        return new MatchSide(assignment, partnerCosine, bestOfA.Average(c => (double)c), bestOfB.Average(c => (double)c), PartnerSign: sign);
     }
 
     private static StageProgress? Report(IProgress<ComparisonProgress>? progress, ComparisonStage stage) =>

@@ -35,6 +35,12 @@ public sealed class PairResult
     /// <summary>Shared when both matched cosines are strictly greater than this.</summary>
     public double Threshold { get; }
 
+    /// <summary>
+    /// Matched by |cos| (<see cref="MatchingOptions.SignInvariant"/>): the matched cosines, MMCS and
+    /// the shared rule are on |cos|, and each side's <see cref="MatchSide.PartnerSign"/> holds the signs.
+    /// </summary>
+    public bool SignInvariant => Decoder.PartnerSign is not null;
+
     /// <summary>The assignment on the decoder cosines.</summary>
     public MatchSide Decoder { get; }
 

@@ -62,6 +62,23 @@ public sealed record PairSummary
     /// <summary>The threshold of <see cref="SharedFraction"/>.</summary>
     [JsonPropertyName("threshold")] public double Threshold { get; init; }
 
+    // The sign-invariant keys come last and are left out of signed comparisons, so those keep their bytes.
+
+    /// <summary>True when matched by |cos| (signed latents, e.g. AbsTopK); the key is absent for the paper's signed matching.</summary>
+    [JsonPropertyName("sign_invariant")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool SignInvariant { get; init; }
+
+    /// <summary>Sign-invariant only (null otherwise): latents of A whose decoder partner has a negative raw cosine.</summary>
+    [JsonPropertyName("flipped_dec")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? FlippedDec { get; init; }
+
+    /// <summary>Sign-invariant only (null otherwise): latents of A whose encoder partner has a negative raw cosine.</summary>
+    [JsonPropertyName("flipped_enc")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? FlippedEnc { get; init; }
+
     internal static PairSummary From(PairResult r)
     {
         int n = r.LatentsA;
@@ -85,6 +102,9 @@ public sealed record PairSummary
             Method = r.Decoder.Method,
             OptimalityGapDec = r.Decoder.OptimalityGap,
             OptimalityGapEnc = r.Encoder.OptimalityGap,
+            SignInvariant = r.SignInvariant,
+            FlippedDec = r.SignInvariant ? r.Decoder.FlippedPairs : null,
+            FlippedEnc = r.SignInvariant ? r.Encoder.FlippedPairs : null,
         };
     }
 }

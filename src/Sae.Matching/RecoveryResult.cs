@@ -10,8 +10,9 @@ namespace Sae.Matching;
 /// <param name="Shared">Latents with a shared partner in at least one other SAE (appear in ≥ 2 of N).</param>
 /// <param name="SharedByAll">Latents shared with every other SAE (appear in N of N).</param>
 /// <param name="Orphan">Latents shared with no other SAE (appear in 1 of N).</param>
+/// <param name="SignInvariant">The cosines are |cos| (an SAE with signed latents).</param>
 public sealed record RecoveryResult(float[] FeatureBestCosine, float[] LatentBestCosine, double Threshold,
-    LatentGroupRecovery Shared, LatentGroupRecovery SharedByAll, LatentGroupRecovery Orphan)
+    LatentGroupRecovery Shared, LatentGroupRecovery SharedByAll, LatentGroupRecovery Orphan, bool SignInvariant = false)
 {
     /// <summary>g: number of true features.</summary>
     public int Features => FeatureBestCosine.Length;

@@ -24,6 +24,27 @@ public class CandidateSelectionTests
         }
     }
 
+    [Theory]
+    [InlineData(150, 170, 8, 5)]
+    [InlineData(97, 40, 50, 3)]
+    public void Build_SignInvariant_ListsEqualBruteForceTopListsOfAbsoluteValues(int rows, int columns, int perRow, int perColumn)
+    {
+        var a = TestData.UnitRows(rows, Depth, 13);
+        var b = TestData.UnitRows(columns, Depth, 14);
+        var s = TestData.Similarity(a, b, rows, columns, Depth).Select(Math.Abs).ToArray();
+        var g = CandidateSelection.Build(a, b, rows, columns, Depth,
+            new CandidateOptions { PerRow = perRow, PerColumn = perColumn, Threads = 2, SignInvariant = true });
+        var expected = BruteForce(s, rows, columns, Math.Min(perRow, columns), Math.Min(perColumn, rows));
+        for (int i = 0; i < rows; i++)
+        {
+            var got = Row(g, i);
+            Assert.Equal(expected[i].Order(), got.Select(e => e.Column));
+            Assert.All(got, e => Assert.Equal(s[(i * columns) + e.Column], e.Weight));
+            var kept = got.Select(e => e.Column).ToHashSet();
+            Assert.All(Enumerable.Range(0, columns), j => Assert.True(kept.Contains(j) || s[(i * columns) + j] <= g.RowBound[i]));
+        }
+    }
+
     [Fact]
     public void Build_RowBoundIsAtLeastEveryNonCandidate()
     {

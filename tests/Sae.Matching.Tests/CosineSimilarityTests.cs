@@ -58,7 +58,7 @@ public class CosineSimilarityTests
         var c = new float[na * nb];
         CosineSimilarity.Compute(a, na, b, nb, d, c);
         float[] bestA = new float[na], bestB = new float[nb];
-        CosineSimilarity.BestMatches(a, na, b, nb, d, bestA, bestB, 1, CancellationToken.None);
+        CosineSimilarity.BestMatches(a, na, b, nb, d, bestA, bestB, 1, absolute: false, CancellationToken.None);
         Assert.Equal(Enumerable.Range(0, na).Select(i => c.Skip(i * nb).Take(nb).Max()), bestA);
         Assert.Equal(Enumerable.Range(0, nb).Select(j => Enumerable.Range(0, na).Max(i => c[i * nb + j])), bestB);
     }

@@ -30,6 +30,42 @@ public class LargeScaleMatcherTests
         Assert.True(match.UpperBoundGap < 0.02 * optimum, $"gap {match.UpperBoundGap} vs optimum {optimum}");
     }
 
+    [Fact]
+    public void Match_SignInvariantNegatedCopies_MatchedByAbsoluteCosineWithTheirSign()
+    {
+        const int N = 600;
+        var a = TestData.UnitRows(N, Depth, 91);
+        var (b, partner) = TestData.Planted(a, N, Depth, N * 3 / 10, 92);
+        // every other planted copy is read with the opposite sign
+        var negated = new bool[N];
+        for (int i = 0; i < N; i++)
+        {
+            if (partner[i] >= 0 && i % 2 == 0)
+            {
+                negated[i] = true;
+                foreach (ref float x in b.AsSpan(partner[i] * Depth, Depth))
+                    x = -x;
+            }
+        }
+        var options = new CandidateOptions { PerRow = 8, PerColumn = 8, SignInvariant = true };
+        var match = LargeScaleMatcher.Match(a, b, N, N, Depth, options);
+        var s = TestData.Similarity(a, b, N, N, Depth);
+        Assert.NotNull(match.Sign);
+        for (int i = 0; i < N; i++)
+        {
+            int j = match.Assignment.RowToColumn[i];
+            Assert.Equal(Math.Abs(s[(i * N) + j]), match.Cosine[i], 1e-5f);
+            Assert.Equal(s[(i * N) + j] < 0 ? -1 : 1, match.Sign![i]);
+            if (partner[i] >= 0)
+                Assert.Equal((partner[i], negated[i] ? -1 : 1), (j, (int)match.Sign[i]));
+        }
+        var absolute = s.Select(Math.Abs).ToArray();
+        double optimum = LinearAssignmentReference.Solve(absolute, N, N).Total;
+        Assert.True(optimum - match.Assignment.Total <= match.UpperBoundGap + 1e-4);
+        Assert.True(match.UpperBoundGap < 0.02 * optimum, $"gap {match.UpperBoundGap} vs optimum {optimum}");
+        Assert.Null(LargeScaleMatcher.Match(a, b, N, N, Depth, options with { SignInvariant = false }).Sign);
+    }
+
     [Theory]
     [InlineData(300, 180)]
     [InlineData(180, 300)]
