@@ -13,8 +13,9 @@ namespace Sae.Core;
 /// Adam trains log_threshold; the "threshold" tensor is exp(log_threshold), refreshed before every
 /// step and after every update, and is what the weights file holds (SAELens' inference layout).
 /// SAELens' initialisation (as ReLU+L1), log_threshold = log(init threshold); no decoder constraint.
-/// Dense GEMMs throughout (every pre within ε/2 below θ needs its ∂f, so the set of latents the
-/// backward touches is wider than the active set).
+/// The backward needs ∂f wherever a latent is active or its pre within ε/2 below θ (the window): with
+/// at most n/8 such latents per token (a trained SAE) the step decodes and back-propagates on those
+/// only, else with dense GEMMs.
 /// </summary>
 internal sealed class JumpReluModel : ISaeModel
 {
@@ -25,15 +26,19 @@ internal sealed class JumpReluModel : ISaeModel
     public const string ThresholdName = "threshold";
 
     private readonly int _n, _d;
-    private readonly float _bandwidth;
+    private readonly float _bandwidth, _inverseBandwidth;
     private readonly float[] _mean, _row, _thetaGrad;
-    private float[] _xc = [], _pre = [], _f = [], _xhat = [], _gradF = [];
+    private readonly SparseWorkspace _workspace = new();
+    private float[] _xc = [], _pre = [], _f = [], _xhat = [], _gradF = [], _values = [], _gradValues = [];
+    private int[] _indices = [], _counts = [];
 
     public JumpReluModel(SaeConfig config)
     {
         Config = config;
         (_n, _d) = (config.Latents, config.Dimension);
         _bandwidth = (float)config.JumpReluBandwidth;
+        // torch: −(1.0 / bandwidth) in double, then float32 with the tensor
+        _inverseBandwidth = (float)(1.0 / config.JumpReluBandwidth);
         _mean = new float[_d];
         _row = new float[_d];
         _thetaGrad = new float[_n];
@@ -97,54 +102,162 @@ internal sealed class JumpReluModel : ISaeModel
             }
         }
 
-        // decode: x̂ = f·W_dec + b_dec, residual r = x̂ − x in place
+        double lambda = Config.L0Coefficient * LearningRateSchedule.L1Factor(step, Config.L0WarmupSteps);
+        double variance = BatchMath.TotalVariance(x, rows, _mean, _row, threads);
+        float stepGrad = (float)(lambda / rows);
+        Array.Clear(_thetaGrad);
+
+        // the latents the backward needs per token: the active ones and those within ε/2 below θ (the window);
+        // sparse when every token has at most n/8 of them (a trained SAE), else dense GEMMs. Either way a
+        // choice of the data only, and θ's gradient sums in the same (token, latent) order.
+        int width = CountSlots(pre, theta, rows);
+        bool sparse = width * ReluL1Model.SparseDensityLimit <= _n;
+        double l2 = sparse
+            ? SparseStep(p, grad, x, xc, pre, theta, rows, Math.Max(width, 1), stepGrad, threads)
+            : DenseStep(p, grad, x, xc, pre, f, xhat, theta, rows, stepGrad, threads);
+        // threshold = exp(log_threshold): ∂log_threshold = θ·∂θ
+        TensorPrimitives.Multiply(_thetaGrad, theta, grad.Extra(LogThresholdName));
+        Array.Clear(grad.Extra(ThresholdName));
+        AddEncoderInputGradient(p, grad);
+        double mse = l2 / rows;
+        double l0 = active / (double)rows;
+        return new StepLoss(mse + lambda * l0, l2 / variance, mse, l0, 0);
+    }
+
+    /// <summary>Dense: x̂ = f·W_dec + b_dec, ∂f = G·W_decᵀ over every latent; returns Σ‖x̂ − x‖².</summary>
+    private double DenseStep(SaeParameters p, SaeParameters grad, ReadOnlySpan<float> x, ReadOnlySpan<float> xc, ReadOnlySpan<float> pre, ReadOnlySpan<float> f,
+        Span<float> xhat, float[] theta, int rows, float stepGrad, int threads)
+    {
         Gemm.MultiplyAB(f, p.DecoderWeight, xhat, rows, _d, _n, threads: threads);
         for (int b = 0; b < rows; b++)
             TensorPrimitives.Add(xhat.Slice(b * _d, _d), p.DecoderBias, xhat.Slice(b * _d, _d));
+        // residual r = x̂ − x in place, then ∂MSE/∂x̂ = G = 2r/B: b_dec, W_dec = fᵀG, ∂f = G·W_decᵀ
         double l2 = BatchMath.Residual(xhat, x);
-        double variance = BatchMath.TotalVariance(x, rows, _mean, _row, threads);
-        double lambda = Config.L0Coefficient * LearningRateSchedule.L1Factor(step, Config.L0WarmupSteps);
-        double l0 = active / (double)rows;
-
-        // ∂MSE/∂x̂ = 2r/B: b_dec, W_dec = fᵀG, ∂f = G·W_decᵀ
         var r = xhat;
         TensorPrimitives.Multiply(r, 2f / rows, r);
         BatchMath.ColumnSums(r, rows, grad.DecoderBias);
         Gemm.MultiplyAtB(f, r, grad.DecoderWeight, _n, _d, rows, threads: threads);
         var gradF = _gradF.AsSpan(0, rows * _n);
         Gemm.MultiplyABt(r, p.DecoderWeight, gradF, rows, _n, _d, threads: threads);
-
-        // straight-through: θ gets −(θ/ε)·R·∂f (JumpReLU) − (1/ε)·R·λ₀/B (L0 step); pre gets ∂f where it fired
-        float stepGrad = (float)(lambda / rows);
-        float inverseBandwidth = 1f / _bandwidth;
-        Array.Clear(_thetaGrad);
         for (int b = 0; b < rows; b++)
         {
             var preRow = pre.Slice(b * _n, _n);
             var gRow = gradF.Slice(b * _n, _n);
             for (int i = 0; i < _n; i++)
             {
-                float u = (preRow[i] - theta[i]) / _bandwidth;
-                if (u > -0.5f && u < 0.5f)
-                    _thetaGrad[i] += -(theta[i] / _bandwidth) * gRow[i] - inverseBandwidth * stepGrad;
+                AddThresholdGradient(i, preRow[i], gRow[i], theta[i], stepGrad);
                 if (!(preRow[i] > theta[i]))
                     gRow[i] = 0f;
             }
         }
-        // threshold = exp(log_threshold): ∂log_threshold = θ·∂θ
-        TensorPrimitives.Multiply(_thetaGrad, theta, grad.Extra(LogThresholdName));
-        Array.Clear(grad.Extra(ThresholdName));
-
-        // encoder: ∂W_enc = ∂preᵀ·xc, ∂b_enc = Σ_b ∂pre; b_dec through xc = x − b_dec
+        // encoder: ∂W_enc = ∂preᵀ·xc, ∂b_enc = Σ_b ∂pre
         Gemm.MultiplyAtB(gradF, xc, grad.EncoderWeight, _n, _d, rows, threads: threads);
         BatchMath.ColumnSums(gradF, rows, grad.EncoderBias);
+        return l2;
+    }
+
+    /// <summary>Sparse: the same step on each token's slots (active latents and the window) only; returns Σ‖x̂ − x‖².</summary>
+    private double SparseStep(SaeParameters p, SaeParameters grad, ReadOnlySpan<float> x, ReadOnlySpan<float> xc, ReadOnlySpan<float> pre, float[] theta,
+        int rows, int width, float stepGrad, int threads)
+    {
+        int slots = rows * width;
+        if (_values.Length < slots)
+        {
+            _values = new float[slots];
+            _gradValues = new float[slots];
+            _indices = new int[slots];
+        }
+        Span<float> values = _values.AsSpan(0, slots), gv = _gradValues.AsSpan(0, slots);
+        Span<int> indices = _indices.AsSpan(0, slots);
+        GatherSlots(pre, theta, rows, width, values, indices);
+        var xhat = _xhat.AsSpan(0, rows * _d);
+        SparseOps.Decode(values, indices, p.DecoderWeight, p.DecoderBias, rows, width, _n, _d, xhat, threads);
+        double l2 = BatchMath.Residual(xhat, x);
+        var r = xhat;
+        TensorPrimitives.Multiply(r, 2f / rows, r);
+        BatchMath.ColumnSums(r, rows, grad.DecoderBias);
+        SparseOps.GatherDot(r, indices, p.DecoderWeight, rows, width, _n, _d, gv, threads);
+        for (int b = 0; b < rows; b++)
+        {
+            for (int s = b * width, end = s + _counts[b]; s < end; s++)
+            {
+                int i = indices[s];
+                float v = pre[b * _n + i];
+                AddThresholdGradient(i, v, gv[s], theta[i], stepGrad);
+                if (!(v > theta[i]))
+                    gv[s] = 0f;
+            }
+            // padding slots (value 0 at latent 0) pass nothing
+            gv.Slice(b * width + _counts[b], width - _counts[b]).Clear();
+        }
+        _workspace.Build(indices, rows, width, _n);
+        Array.Clear(grad.DecoderWeight);
+        SparseOps.ScatterAddRows(values, r, _d, grad.DecoderWeight, [], _workspace, threads);
+        Array.Clear(grad.EncoderWeight);
+        Array.Clear(grad.EncoderBias);
+        SparseOps.ScatterAddRows(gv, xc, _d, grad.EncoderWeight, grad.EncoderBias, _workspace, threads);
+        return l2;
+    }
+
+    /// <summary>θ_i's straight-through gradient from one (token, latent): −(θ/ε)·∂f (JumpReLU) − (1/ε)·λ₀/B (L0 step) inside the window.</summary>
+    private void AddThresholdGradient(int i, float pre, float gradF, float theta, float stepGrad)
+    {
+        float u = (pre - theta) / _bandwidth;
+        if (u > -0.5f && u < 0.5f)
+            _thetaGrad[i] += -(theta / _bandwidth) * gradF - _inverseBandwidth * stepGrad;
+    }
+
+    /// <summary>Whether latent i of a token is a slot: active (pre &gt; θ) or inside the window below θ.</summary>
+    private bool IsSlot(float pre, float theta) => pre > theta || (pre - theta) / _bandwidth > -0.5f;
+
+    /// <summary>_counts[b] = the slots of token b; returns the largest.</summary>
+    private int CountSlots(ReadOnlySpan<float> pre, float[] theta, int rows)
+    {
+        if (_counts.Length < rows)
+            _counts = new int[rows];
+        int max = 0;
+        for (int b = 0; b < rows; b++)
+        {
+            var row = pre.Slice(b * _n, _n);
+            int c = 0;
+            for (int i = 0; i < _n; i++)
+            {
+                if (IsSlot(row[i], theta[i]))
+                    c++;
+            }
+            _counts[b] = c;
+            max = Math.Max(max, c);
+        }
+        return max;
+    }
+
+    /// <summary>Each token's slots in increasing latent order: value f (pre when active, else 0), then padding (0 at latent 0).</summary>
+    private void GatherSlots(ReadOnlySpan<float> pre, float[] theta, int rows, int width, Span<float> values, Span<int> indices)
+    {
+        values.Clear();
+        indices.Clear();
+        for (int b = 0; b < rows; b++)
+        {
+            var row = pre.Slice(b * _n, _n);
+            int slot = b * width;
+            for (int i = 0; i < _n; i++)
+            {
+                if (!IsSlot(row[i], theta[i]))
+                    continue;
+                values[slot] = row[i] > theta[i] ? row[i] : 0f;
+                indices[slot++] = i;
+            }
+        }
+    }
+
+    /// <summary>xc = x − b_dec: ∂b_dec −= Σ_i ∂b_enc,i·W_enc,i.</summary>
+    private void AddEncoderInputGradient(SaeParameters p, SaeParameters grad)
+    {
         for (int i = 0; i < _n; i++)
         {
             if (grad.EncoderBias[i] != 0f)
                 TensorPrimitives.MultiplyAdd(p.EncoderWeight.AsSpan(i * _d, _d), -grad.EncoderBias[i], grad.DecoderBias, grad.DecoderBias);
         }
-        double mse = l2 / rows;
-        return new StepLoss(mse + lambda * l0, l2 / variance, mse, l0, 0);
     }
 
     public void ConstrainGradient(SaeParameters p, SaeParameters grad, int threads)

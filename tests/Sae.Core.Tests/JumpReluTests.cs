@@ -129,4 +129,51 @@ public class JumpReluTests
         // pre = 0.7, 0.2, 1.0 against θ = 0.6
         Assert.Equal([0.7f, 0f, 1.0f], f);
     }
+
+    [Fact]
+    public void ForwardBackward_FewLatentsNearOrAboveThreshold_SparsePathMatchesReference()
+    {
+        // 64 latents with θ ≈ 0.9: per token at most 64/8 latents are active or within ε/2 below θ, so the step runs sparse
+        const int n = 64, d = 6, rows = 9;
+        var config = new SaeConfig(SaeArchitecture.JumpReLU, d, n, l0Coefficient: 0.2, l0WarmupSteps: 4, jumpReluBandwidth: 0.3);
+        var data = InMemoryActivations.Random(rows, d, 3);
+        var x = new float[rows * d];
+        data.ReadRows(0, x);
+        var p = new SaeParameters(n, d, config.Spec.ExtraTensors);
+        var model = new JumpReluModel(config);
+        model.Initialize(p, 2, x, rows, 1);
+        var rng = new Random(8);
+        for (int i = 0; i < p.EncoderWeight.Length; i++)
+            p.EncoderWeight[i] = (float)(rng.NextDouble() - 0.5);
+        for (int i = 0; i < n; i++)
+            p.Extra(JumpReluModel.LogThresholdName)[i] = MathF.Log(0.9f + 0.2f * (float)rng.NextDouble());
+        model.ConstrainParameters(p, 1);
+
+        // the slots the model will use: active or inside the window below θ
+        var pre = new float[rows * n];
+        var xc = new float[rows * d];
+        BatchMath.SubtractRows(x, p.DecoderBias, rows, xc);
+        Sae.Numerics.Gemm.MultiplyABt(xc, p.EncoderWeight, pre, rows, n, d);
+        var theta = p.Extra(JumpReluModel.ThresholdName);
+        int widest = Enumerable.Range(0, rows).Max(b => Enumerable.Range(0, n).Count(i => pre[b * n + i] + p.EncoderBias[i] - theta[i] > -0.15f));
+        int inWindow = Enumerable.Range(0, rows * n).Count(j => Math.Abs(pre[j] + p.EncoderBias[j % n] - theta[j % n]) < 0.15f);
+        Assert.InRange(widest, 1, n / ReluL1Model.SparseDensityLimit);
+        Assert.True(inWindow > 0);
+
+        var grad = new SaeParameters(n, d, config.Spec.ExtraTensors);
+        var loss = model.ForwardBackward(p, x, rows, step: 2, grad, new long[n], new long[n], threads: 2);
+        var reference = new ReferenceSae(config);
+        var pd = ReferenceSae.ToDouble(p);
+        var expected = pd.Select(t => new double[t.Length]).ToArray();
+        double expectedLoss = reference.Loss(pd, x, rows, 2, expected);
+        Assert.Equal(expectedLoss, loss.Loss, 1e-5 * Math.Abs(expectedLoss));
+        for (int t = 0; t < expected.Length; t++)
+        {
+            double scale = expected[t].Max(Math.Abs) + 1e-12;
+            for (int i = 0; i < expected[t].Length; i++)
+                Assert.True(Math.Abs(grad.Tensors[t][i] - expected[t][i]) <= 2e-5 * scale,
+                    $"{grad.TensorNames[t]}[{i}]: {grad.Tensors[t][i]} vs reference {expected[t][i]}");
+        }
+        Assert.Contains(expected[4], g => g != 0);
+    }
 }
