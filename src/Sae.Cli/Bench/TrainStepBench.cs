@@ -13,7 +13,8 @@ internal static class TrainStepBench
     /// <summary>
     /// Times steps of <paramref name="arch"/>. With <paramref name="encoderBias"/> set, every encoder bias
     /// starts there: a negative value makes ReLU activations sparse, as in a trained ReLU SAE
-    /// (−0.26 gives L0 ≈ 80 of 16384 at d = 768 with N(0,1) inputs and decoder rows of norm 0.1).
+    /// (−0.26 gives L0 ≈ 80 of 16384 at d = 768 with N(0,1) inputs and decoder rows of norm 0.1), and
+    /// JumpReLU's latents mostly far below its threshold (its sparse path).
     /// </summary>
     public static JsonObject Run(SaeArchitecture arch, int batch, int n, int d, int k, double l1, int threads, double budgetSeconds,
         float? encoderBias = null)
@@ -28,8 +29,12 @@ internal static class TrainStepBench
         var t = Timing.Measure(trainer.RunStep, minReps: 3, budgetSeconds);
         var m = trainer.Metrics(0);
         var spec = sae.Spec;
-        // the ReLU+L1 step is timed twice (dense and sparse activations); the others once, under their name
-        string kernel = spec.Uses(SaeSettings.L1) ? (encoderBias is null ? "relu_l1_dense" : "relu_l1_sparse") : spec.Name;
+        // ReLU+L1 and JumpReLU are timed twice (dense and sparse activations); the others once, under their name
+        string kernel = arch switch
+        {
+            SaeArchitecture.ReluL1 => encoderBias is null ? "relu_l1_dense" : "relu_l1_sparse",
+            _ => encoderBias is null ? spec.Name : spec.Name + "_sparse",
+        };
         return new JsonObject
         {
             ["kernel"] = "train_step_" + kernel,
