@@ -29,7 +29,7 @@ public class TrainerTests
             two.RunStep();
             three.RunStep();
         }
-        Assert.Equal(arch == SaeArchitecture.BatchTopK ? 5 : 4, one.Parameters(0).Tensors.Count);
+        Assert.Equal(arch is SaeArchitecture.BatchTopK or SaeArchitecture.MatryoshkaBatchTopK ? 5 : 4, one.Parameters(0).Tensors.Count);
         for (int t = 0; t < one.Parameters(0).Tensors.Count; t++)
         {
             Assert.Equal(one.Parameters(0).Tensors[t], two.Parameters(0).Tensors[t]);
@@ -64,6 +64,7 @@ public class TrainerTests
     [InlineData(SaeArchitecture.BatchTopK, 0, null, LearningRateDecay.None)]
     [InlineData(SaeArchitecture.AbsTopK, 2, 1.0, LearningRateDecay.Linear)]
     [InlineData(SaeArchitecture.AbsTopK, 3, 0.05, LearningRateDecay.None)]
+    [InlineData(SaeArchitecture.MatryoshkaBatchTopK, 2, 1.0, LearningRateDecay.Linear)]
     public void RunStep_MatchesScalarReimplementation(SaeArchitecture arch, int warmup, double? clip, LearningRateDecay decay)
     {
         var trainer = Make(arch, 2, [4], warmup, clip, decay);
@@ -80,7 +81,7 @@ public class TrainerTests
         }
         var actual = trainer.Parameters(0);
         Assert.Equal(reference.Parameters.Length, actual.Tensors.Count);
-        if (arch == SaeArchitecture.BatchTopK)
+        if (arch is SaeArchitecture.BatchTopK or SaeArchitecture.MatryoshkaBatchTopK)
             Assert.All(actual.Extra("threshold"), theta => Assert.True(theta > 0f, "the threshold was measured from step 3 on"));
         for (int t = 0; t < reference.Parameters.Length; t++)
         {
