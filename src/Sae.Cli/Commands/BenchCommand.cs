@@ -160,6 +160,7 @@ internal static class BenchCommand
             kernels.Add(Progress("ReLU+L1 training step, sparse activations", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.ReluL1, batch, n, d, k, l1, threads, budget, encoderBias: -0.26f)));
             kernels.Add(Progress("BatchTopK training step", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.BatchTopK, batch, n, d, k, 0, threads, budget)));
             kernels.Add(Progress("AbsTopK training step", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.AbsTopK, batch, n, d, k, 0, threads, budget)));
+            kernels.Add(Progress("Matryoshka BatchTopK training step (default groups)", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.MatryoshkaBatchTopK, batch, n, d, k, 0, threads, budget)));
         }
         return kernels;
     }
