@@ -27,7 +27,7 @@ namespace Sae.Core;
 internal sealed class MatryoshkaModel : ISaeModel
 {
     private readonly int _n, _d;
-    private readonly int[] _groupOf, _groupStart;
+    private readonly int[] _groupOf, _groupStart, _groupSize;
     private readonly SparseTerm _selection;
     private readonly SparseTerm[] _levels;
     private readonly double[] _squares;
@@ -45,6 +45,7 @@ internal sealed class MatryoshkaModel : ISaeModel
         var groups = config.Groups;
         _groupOf = new int[_n];
         _groupStart = new int[groups.Count];
+        _groupSize = groups.ToArray();
         for (int g = 0, start = 0; g < groups.Count; start += groups[g], g++)
         {
             _groupStart[g] = start;
@@ -72,7 +73,7 @@ internal sealed class MatryoshkaModel : ISaeModel
         x = x[..(rows * _d)];
         if (_xc.Length < rows * _d)
             _xc = new float[rows * _d];
-        var xc = _xc.AsSpan(0, rows * _d);
+        var xc = _xc.AsSpan(0, rows * _d); // x − b_dec: [rows, d]
         BatchMath.SubtractRows(x, p.DecoderBias, rows, xc);
         float minSelected = _batch.Select(p, xc, rows, _selection, threads);
         _batch.UpdateThreshold(p, step, minSelected);
@@ -85,9 +86,9 @@ internal sealed class MatryoshkaModel : ISaeModel
         foreach (double sum in _squares)
             loss += sum / (levels * variance);
         double fvu = _squares[^1] / variance;
-        var full = _levels[^1];
+        // AuxK fits the full reconstruction's residual, still in the last level's Output
         if (Config.AuxKAlpha > 0)
-            loss += _aux.Forward(p, xc, rows, tokensSinceFired, variance, full.Output, threads);
+            loss += _aux.Forward(p, xc, rows, tokensSinceFired, variance, _levels[^1].Output, threads);
         SuffixSums(rows, (float)(2.0 / (levels * variance)));
 
         foreach (var t in grad.Tensors)
@@ -105,7 +106,7 @@ internal sealed class MatryoshkaModel : ISaeModel
     /// <summary>
     /// Copies the selection's kept slots (value &gt; 0) into the term of their latent's group, in the
     /// selection's order; each term is [rows, width_g] with width_g the most any token keeps in group
-    /// g (at least 1), padded with value-0 slots at the group's first latent. Returns the kept slots.
+    /// g (at least 1), padded with value-0 slots (<see cref="Pad"/>). Returns the kept slots.
     /// </summary>
     private int SplitByGroup(int rows)
     {
@@ -131,7 +132,6 @@ internal sealed class MatryoshkaModel : ISaeModel
                 widest = Math.Max(widest, counts[b * levels + g]);
             _levels[g].Ensure(rows, widest);
             _levels[g].Values.AsSpan(0, rows * widest).Clear();
-            _levels[g].Indices.AsSpan(0, rows * widest).Fill(_groupStart[g]);
         }
         for (int b = 0; b < rows; b++)
         {
@@ -146,8 +146,21 @@ internal sealed class MatryoshkaModel : ISaeModel
                 term.Values[slot] = values[s];
                 term.Indices[slot] = indices[s];
             }
+            for (int g = 0; g < levels; g++)
+                Pad(_levels[g], g, b);
         }
         return active;
+    }
+
+    /// <summary>
+    /// Row b's unused slots of group g's term: value 0 at the group's latents in turn. They add exact
+    /// zeros; spreading them keeps the latent-parallel scatter balanced (one latent would take them all).
+    /// </summary>
+    private void Pad(SparseTerm term, int g, int b)
+    {
+        int start = _groupStart[g], size = _groupSize[g], width = term.Width;
+        for (int slot = b * width + _cursor[g]; slot < (b + 1) * width; slot++)
+            term.Indices[slot] = start + slot % size;
     }
 
     /// <summary>Level g's Output = x̂_g − x ([rows, d]) for every g, and _squares[g] = Σ (x̂_g − x)².</summary>
