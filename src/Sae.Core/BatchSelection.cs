@@ -89,6 +89,17 @@ internal sealed class BatchSelection
             theta[i] = Momentum * theta[i] + Rate * minSelected;
     }
 
+    /// <summary>fires[i] += tokens that kept latent i: the selection's non-zero slots (the rest is padding).</summary>
+    public static void CountFires(SparseTerm selection, int rows, Span<long> fires)
+    {
+        int slots = rows * selection.Width;
+        for (int s = 0; s < slots; s++)
+        {
+            if (selection.Values[s] > 0f)
+                fires[selection.Indices[s]]++;
+        }
+    }
+
     /// <summary>Inference: f [rows, n] = relu(pre) where relu(pre) &gt; θ, else 0.</summary>
     public static void Encode(SaeParameters p, ReadOnlySpan<float> x, int rows, Span<float> f, int threads)
     {

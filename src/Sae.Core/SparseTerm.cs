@@ -12,9 +12,10 @@ namespace Sae.Core;
 internal sealed class SparseTerm
 {
     private readonly int _n, _d;
+    private readonly float[] _zeros;
     private float[] _gradValues = [];
 
-    public SparseTerm(int n, int d) => (_n, _d) = (n, d);
+    public SparseTerm(int n, int d) => (_n, _d, _zeros) = (n, d, new float[d]);
 
     public float[] Values { get; private set; } = [];
 
@@ -33,6 +34,13 @@ internal sealed class SparseTerm
     /// </summary>
     public bool Signed { get; init; }
 
+    /// <summary>
+    /// True (the default): out includes b_dec and <see cref="Backward"/> gives b_dec its gradient.
+    /// False for a term that is one part of a larger reconstruction (Matryoshka's groups after the
+    /// first): out = Σ v·W_dec[idx] alone, and the term holding b_dec accounts for it.
+    /// </summary>
+    public bool AddsBias { get; init; } = true;
+
     public void Ensure(int rows, int width)
     {
         Width = width;
@@ -46,13 +54,13 @@ internal sealed class SparseTerm
             Output = new float[rows * _d];
     }
 
-    /// <summary>Output = decode(Values, Indices) + b_dec.</summary>
+    /// <summary>Output = decode(Values, Indices) + b_dec (without b_dec when not <see cref="AddsBias"/>).</summary>
     public void Decode(SaeParameters p, int rows, int threads) =>
-        SparseOps.Decode(Values.AsSpan(0, rows * Width), Indices.AsSpan(0, rows * Width), p.DecoderWeight, p.DecoderBias,
+        SparseOps.Decode(Values.AsSpan(0, rows * Width), Indices.AsSpan(0, rows * Width), p.DecoderWeight, AddsBias ? p.DecoderBias : _zeros,
             rows, Width, _n, _d, Output.AsSpan(0, rows * _d), threads);
 
     /// <summary>
-    /// With Output holding G = ∂loss/∂out: ∂b_dec += Σ_b G; ∂W_dec[idx] += v·G; then the encoder,
+    /// With Output holding G = ∂loss/∂out: ∂b_dec += Σ_b G (when <see cref="AddsBias"/>); ∂W_dec[idx] += v·G; then the encoder,
     /// ∂W_enc[idx] += ∂pre·xc and ∂b_enc[idx] += ∂pre with ∂pre = G·W_dec[idx] where v &gt; 0 (relu),
     /// or at every slot when <see cref="Signed"/>.
     /// </summary>
@@ -61,7 +69,8 @@ internal sealed class SparseTerm
         int slots = rows * Width;
         Span<float> g = Output.AsSpan(0, rows * _d), gv = _gradValues.AsSpan(0, slots);
         ReadOnlySpan<float> values = Values.AsSpan(0, slots);
-        BatchMath.AddColumnSums(g, rows, grad.DecoderBias);
+        if (AddsBias)
+            BatchMath.AddColumnSums(g, rows, grad.DecoderBias);
         SparseOps.GatherDot(g, Indices.AsSpan(0, slots), p.DecoderWeight, rows, Width, _n, _d, gv, threads);
         Workspace.Build(Indices.AsSpan(0, slots), rows, Width, _n);
         SparseOps.ScatterAddRows(values, g, _d, grad.DecoderWeight, [], Workspace, threads);
@@ -76,7 +85,7 @@ internal sealed class SparseTerm
         SparseOps.ScatterAddRows(gv, xc, _d, grad.EncoderWeight, grad.EncoderBias, Workspace, threads);
     }
 
-    /// <summary>Scales Output in place: Output = factor·(Output − x) (a residual) or factor·(Output + r) (AuxK).</summary>
+    /// <summary>Output −= target (a residual) or Output += target (AuxK, Matryoshka's cumulative levels) in place; returns Σ Output².</summary>
     public double ResidualAgainst(ReadOnlySpan<float> target, int rows, bool add)
     {
         var o = Output.AsSpan(0, rows * _d);

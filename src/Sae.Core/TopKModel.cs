@@ -51,15 +51,20 @@ internal sealed class TopKModel : ISaeModel
 
     public SaeConfig Config { get; }
 
-    public void Initialize(SaeParameters p, ulong seed, ReadOnlySpan<float> firstBatch, int rows, int threads)
+    public void Initialize(SaeParameters p, ulong seed, ReadOnlySpan<float> firstBatch, int rows, int threads) =>
+        InitializeSparsify(p, seed, firstBatch, rows, threads);
+
+    /// <summary>sparsify's TopK init, shared by the TopK family (Matryoshka included): x is [rows, d].</summary>
+    internal static void InitializeSparsify(SaeParameters p, ulong seed, ReadOnlySpan<float> firstBatch, int rows, int threads)
     {
+        int n = p.Latents, d = p.Dimension;
         // nn.Linear(d, n): weight Kaiming-uniform with bound 1/√d; sparsify then zeroes the bias
-        RandomFill.KaimingUniform(p.EncoderWeight, _d, seed, stream: 0, threads);
+        RandomFill.KaimingUniform(p.EncoderWeight, d, seed, stream: 0, threads);
         Array.Clear(p.EncoderBias);
         // W_dec = copy of W_enc with unit rows; b_dec = mean of the first batch (science.md)
         p.EncoderWeight.CopyTo(p.DecoderWeight, 0);
-        RowOps.NormalizeRows(p.DecoderWeight, _n, _d, threads);
-        ColumnOps.ColumnMeans(firstBatch[..(rows * _d)], rows, _d, p.DecoderBias, threads);
+        RowOps.NormalizeRows(p.DecoderWeight, n, d, threads);
+        ColumnOps.ColumnMeans(firstBatch[..(rows * d)], rows, d, p.DecoderBias, threads);
         // BatchTopK's inference threshold starts at 0 (plain relu) until it is first measured
         foreach (var extra in p.Tensors.Skip(4))
             Array.Clear(extra);
@@ -98,16 +103,25 @@ internal sealed class TopKModel : ISaeModel
             _multi.Backward(p, grad, xc, rows, threads);
         if (Config.AuxKAlpha > 0 && _aux.Term.Width > 0)
             _aux.Term.Backward(p, grad, xc, rows, threads);
-        // xc = x − b_dec: ∂b_dec −= Σ_b Σ_j ∂pre[b,j]·W_enc[idx] = Σ_i ∂b_enc[i]·W_enc[i]
-        for (int i = 0; i < _n; i++)
-        {
-            if (grad.EncoderBias[i] != 0f)
-                TensorPrimitives.MultiplyAdd(p.EncoderWeight.AsSpan(i * _d, _d), -grad.EncoderBias[i], grad.DecoderBias, grad.DecoderBias);
-        }
+        AddInputBiasGradient(p, grad);
 
         CountFires(rows, fires);
         var selected = _main.Values.AsSpan(0, rows * _main.Width);
         return new StepLoss(loss, fvu, fvu * variance / rows, CountActive(selected) / (double)rows, 0);
+    }
+
+    /// <summary>
+    /// The encoder's part of ∂b_dec, once every term's backward has filled ∂b_enc: xc = x − b_dec, so
+    /// ∂b_dec −= Σ_b Σ_j ∂pre[b,j]·W_enc[idx] = Σ_i ∂b_enc[i]·W_enc[i].
+    /// </summary>
+    internal static void AddInputBiasGradient(SaeParameters p, SaeParameters grad)
+    {
+        int d = p.Dimension;
+        for (int i = 0; i < p.Latents; i++)
+        {
+            if (grad.EncoderBias[i] != 0f)
+                TensorPrimitives.MultiplyAdd(p.EncoderWeight.AsSpan(i * d, d), -grad.EncoderBias[i], grad.DecoderBias, grad.DecoderBias);
+        }
     }
 
     /// <summary>Selects the top k (or 4k with Multi-TopK; the main term takes each row's first k, which are the top k), or the batch's top k·B.</summary>
@@ -150,12 +164,7 @@ internal sealed class TopKModel : ISaeModel
                 fires[i] += fired[i];
             return;
         }
-        int slots = rows * _main.Width;
-        for (int s = 0; s < slots; s++)
-        {
-            if (_main.Values[s] > 0f)
-                fires[_main.Indices[s]]++;
-        }
+        BatchSelection.CountFires(_main, rows, fires);
     }
 
     public void Encode(SaeParameters p, ReadOnlySpan<float> x, int rows, Span<float> activations, int threads)

@@ -111,6 +111,36 @@ public class TrainCommandTests
         Assert.Contains("\"k\": null", train, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Train_Matryoshka_GroupsTrainAndLoadAsMatryoshka()
+    {
+        using var dir = new TempDir();
+        string data = WriteData(dir, rows: 500);
+        var r = SaeProcess.Run("train", "--data", data, "--arch", "matryoshka", "--latents", "32", "--k", "4", "--groups", "8,8,16", "--seeds", "1",
+            "--steps", "12", "--batch", "100", "--threshold-start-step", "5", "--out", dir.File("out"), "--format", "saelens");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var sae = SaeFiles.Load(dir.File("out", "seed1"));
+        Assert.Equal((SaeArchitecture.MatryoshkaBatchTopK, 4, SaeFileLayout.SaeLens), (sae.Architecture, sae.K, sae.Layout));
+        Assert.True(sae.Parameters.Extra("threshold")[0] > 0f);
+        var train = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.File("out", "train.json")))!;
+        Assert.Equal([8, 8, 16], train["group_sizes"]!.AsArray().Select(g => g!.GetValue<int>()));
+    }
+
+    [Theory]
+    [InlineData("8,8,8", "--groups must sum to --latents = 32 (got 8,8,8, sum 24)")]
+    [InlineData("8,x,16", "--groups must be whole numbers separated by commas, e.g. 64,64,128,256 (got '8,x,16')")]
+    [InlineData("2,14,16", "--groups: the first group (2 latents) must hold at least --k = 4 latents")]
+    [InlineData("0,16,16", "--groups must all be >= 1 (got 0,16,16)")]
+    public void Train_MatryoshkaBadGroups_OneLineErrorExit2AndNothingWritten(string groups, string expected)
+    {
+        using var dir = new TempDir();
+        string data = WriteData(dir, rows: 100);
+        var r = SaeProcess.Run("train", "--data", data, "--arch", "matryoshka", "--latents", "32", "--k", "4", "--groups", groups, "--steps", "2",
+            "--batch", "50", "--out", dir.File("out"));
+        Expect.UserError(r, expected);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
     [Theory]
     [InlineData("--k", "0", "--k must be between 1 and --latents = 256 (got 0)")]
     [InlineData("--k", "300", "--k must be between 1 and --latents = 256 (got 300)")]

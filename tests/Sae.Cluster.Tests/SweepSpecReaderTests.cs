@@ -119,6 +119,25 @@ public class SweepSpecReaderTests
     }
 
     [Fact]
+    public void Parse_MatryoshkaEntry_CellWithGroupsKAuxKAndThresholdStart()
+    {
+        string yaml = PinnedYaml.Replace("architecture: topk", "architecture: matryoshka", StringComparison.Ordinal)
+            .Replace("k: [2]", "k: [2]\n    groups: [4, 4, 8]", StringComparison.Ordinal);
+        var spec = TinySweep.Parse(yaml);
+        var cell = spec.Cells[0];
+        Assert.StartsWith("matryoshka-w16-k2-s20-", cell.Key, StringComparison.Ordinal);
+        Assert.Equal((SaeArchitecture.MatryoshkaBatchTopK, 2, false, 0.03), (cell.Sae.Architecture, cell.Sae.K, cell.Sae.MultiTopK, cell.Sae.AuxKAlpha));
+        Assert.Equal([4, 4, 8], cell.Sae.Groups);
+        Assert.Equal("relu-w16-l10.05-s20-9435f0", spec.Cells[1].Key);
+        // other groups are another cell; groups must sum to latents
+        Assert.NotEqual(cell.Key, TinySweep.Parse(yaml.Replace("[4, 4, 8]", "[8, 8]", StringComparison.Ordinal)).Cells[0].Key);
+        var back = SweepDocument.Parse(SweepDocument.From(spec, Dataset).ToBytes(), "spec.json");
+        Assert.Equal(cell.Sae, back.Cells[0].Sae());
+        var e = Assert.Throws<SaeInputException>(() => TinySweep.Parse(yaml.Replace("[4, 4, 8]", "[4, 4, 4]", StringComparison.Ordinal)));
+        Assert.Contains("grid[0]: groups must sum to latents = 16 (got 4,4,4, sum 12)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_SameTextTwice_SameCellKeysAndSweepId()
     {
         var a = TinySweep.Parse(TinySweep.TwoCells);

@@ -3,7 +3,7 @@ namespace Sae.Core.Tests;
 public class GradientTests
 {
     public static TheoryData<SaeArchitecture> Architectures() =>
-        new() { SaeArchitecture.TopK, SaeArchitecture.ReluL1, SaeArchitecture.BatchTopK, SaeArchitecture.AbsTopK, SaeArchitecture.JumpReLU };
+        new() { SaeArchitecture.TopK, SaeArchitecture.ReluL1, SaeArchitecture.BatchTopK, SaeArchitecture.AbsTopK, SaeArchitecture.JumpReLU, SaeArchitecture.MatryoshkaBatchTopK };
 
     /// <summary>TopK variants: plain, Multi-TopK, AuxK, both.</summary>
     public static TheoryData<bool, double> TopKVariants() => new() { { false, 0 }, { true, 0 }, { false, 0.25 }, { true, 0.25 } };
@@ -88,6 +88,52 @@ public class GradientTests
         AssertMatchesReference(Tiny(SaeArchitecture.TopK, multi, auxAlpha), p, x, rows);
     }
 
+    /// <summary>Matryoshka: two and three groups, even and uneven, with and without AuxK (n = 10, k = 2).</summary>
+    public static TheoryData<string, double> MatryoshkaVariants() =>
+        new() { { "5,5", 0 }, { "7,3", 0.25 }, { "2,3,5", 0 }, { "2,3,5", 0.25 }, { "3,4,3", 0.25 } };
+
+    private static SaeConfig Matryoshka(string groups, double auxAlpha) =>
+        new(SaeArchitecture.MatryoshkaBatchTopK, dimension: 6, latents: 10, k: 2, auxKAlpha: auxAlpha, deadTokens: 100,
+            groups: groups.Split(',').Select(int.Parse).ToArray());
+
+    [Theory]
+    [MemberData(nameof(MatryoshkaVariants))]
+    public void ReferenceGradient_MatryoshkaVariants_MatchFiniteDifferences(string groups, double auxAlpha) =>
+        CheckFiniteDifferences(Matryoshka(groups, auxAlpha));
+
+    [Theory]
+    [MemberData(nameof(MatryoshkaVariants))]
+    public void ForwardBackward_MatryoshkaVariants_MatchReferenceGradient(string groups, double auxAlpha)
+    {
+        const int rows = 7;
+        var config = Matryoshka(groups, auxAlpha);
+        var (p, x) = Setup(config.Architecture, rows);
+        var fires = AssertMatchesReference(config, p, x, rows);
+        // every group holds a selected latent, so every level and every suffix sum is exercised
+        for (int g = 0, start = 0; g < config.Groups.Count; start += config.Groups[g], g++)
+            Assert.True(fires.AsSpan(start, config.Groups[g]).ToArray().Sum() > 0, $"group {g} ({groups}) selected nothing");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(0.25)]
+    public void ForwardBackward_MatryoshkaOneGroup_SameBitsAsBatchTopK(double auxAlpha)
+    {
+        const int rows = 7;
+        var (p, x) = Setup(SaeArchitecture.BatchTopK, rows);
+        var batch = new SaeConfig(SaeArchitecture.BatchTopK, 6, 10, k: 2, auxKAlpha: auxAlpha, deadTokens: 100);
+        var nested = new SaeConfig(SaeArchitecture.MatryoshkaBatchTopK, 6, 10, k: 2, auxKAlpha: auxAlpha, deadTokens: 100, groups: [10]);
+        var (a, b) = (p.Clone(), p.Clone());
+        var (ga, gb) = (new SaeParameters(10, 6, batch.Spec.ExtraTensors), new SaeParameters(10, 6, nested.Spec.ExtraTensors));
+        var (fa, fb) = (new long[10], new long[10]);
+        var la = batch.Spec.CreateModel(batch).ForwardBackward(a, x, rows, 2, ga, fa, Idle(), threads: 2);
+        var lb = nested.Spec.CreateModel(nested).ForwardBackward(b, x, rows, 2, gb, fb, Idle(), threads: 2);
+        Assert.Equal(la, lb);
+        Assert.Equal(fa, fb);
+        for (int t = 0; t < ga.Tensors.Count; t++)
+            Assert.Equal(ga.Tensors[t], gb.Tensors[t]);
+    }
+
     private static void CheckFiniteDifferences(SaeConfig config)
     {
         const int rows = 5;
@@ -153,7 +199,7 @@ public class GradientTests
         AssertMatchesReference(config, p, x, rows);
     }
 
-    private static void AssertMatchesReference(SaeConfig config, SaeParameters p, float[] x, int rows)
+    private static long[] AssertMatchesReference(SaeConfig config, SaeParameters p, float[] x, int rows)
     {
         var arch = config.Architecture;
         var model = config.Spec.CreateModel(config);
@@ -178,5 +224,6 @@ public class GradientTests
         if (arch == SaeArchitecture.JumpReLU)
             Assert.Contains(expected[4], g => g != 0);
         Assert.True(fires.Sum() > 0);
+        return fires;
     }
 }

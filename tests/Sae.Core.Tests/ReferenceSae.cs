@@ -6,6 +6,8 @@ namespace Sae.Core.Tests;
 /// (the k·B largest relu pre-activations of the batch, else as TopK), AbsTopK (no relu, the k largest
 /// |pre| with their sign, else as TopK), ReLU+L1 (SAELens standard) and JumpReLU (SAELens: the
 /// straight-through gradient of log_threshold written out from its definition).
+/// |pre| with their sign, else as TopK), Matryoshka BatchTopK (BatchTopK's selection, the mean FVU of
+/// the nested group prefixes' reconstructions) and ReLU+L1 (SAELens standard).
 /// Tests check it against finite differences, then the fast models against it.
 /// </summary>
 internal sealed class ReferenceSae(SaeConfig config)
@@ -49,7 +51,7 @@ internal sealed class ReferenceSae(SaeConfig config)
         var norms = new double[N];
         for (int i = 0; i < N; i++)
             norms[i] = Math.Sqrt(Enumerable.Range(0, D).Sum(e => p[2][i * D + e] * p[2][i * D + e]));
-        var batchActive = Config.Architecture == SaeArchitecture.BatchTopK ? BatchSelection(p, x, rows) : null;
+        var batchActive = Config.Architecture is SaeArchitecture.BatchTopK or SaeArchitecture.MatryoshkaBatchTopK ? BatchSelection(p, x, rows) : null;
         double loss = 0;
         for (int b = 0; b < rows; b++)
         {
@@ -99,7 +101,10 @@ internal sealed class ReferenceSae(SaeConfig config)
             double l1 = lambda / rows;
             return Term(p, grad, xc, pre, active, x, 1.0 / rows, l1, norms, out _) + l1 * active.Sum(i => pre[i] * norms[i]);
         }
-        double loss = Term(p, grad, xc, pre, batchActive ?? Top(pre, Config.K, _ => true), x, 1 / tv, 0, norms, out var xhat);
+        double[] xhat;
+        double loss = Config.Architecture == SaeArchitecture.MatryoshkaBatchTopK
+            ? Matryoshka(p, grad, xc, pre, batchActive!, x, tv, norms, out xhat)
+            : Term(p, grad, xc, pre, batchActive ?? Top(pre, Config.K, _ => true), x, 1 / tv, 0, norms, out xhat);
         if (Config.MultiTopK)
             loss += Term(p, grad, xc, pre, Top(pre, Math.Min(4 * Config.K, N), _ => true), x, 1 / (8 * tv), 0, norms, out _);
         int nDead = dead.Count(v => v), half = D / 2;
@@ -138,6 +143,24 @@ internal sealed class ReferenceSae(SaeConfig config)
             for (int e = 0; e < D; e++)
                 gradF += 2.0 / rows * (p[3][e] + decoded[e] - x[e]) * p[2][i * D + e];
             grad[4][i] += theta[i] * (-(theta[i] / eps) * gradF - lambda / rows / eps);
+        }
+        return loss;
+    }
+
+    /// <summary>
+    /// Matryoshka: level l reconstructs x from the batch-selected latents of groups 1..l; the mean of the
+    /// levels' FVUs. <paramref name="decoded"/> is the last (full) level's, for AuxK.
+    /// </summary>
+    private double Matryoshka(double[][] p, double[][]? grad, double[] xc, double[] pre, int[] active, double[] x, double tv, double[] norms,
+        out double[] decoded)
+    {
+        var groups = Config.Groups;
+        double loss = 0;
+        decoded = [];
+        for (int l = 0, end = 0; l < groups.Count; l++)
+        {
+            end += groups[l];
+            loss += Term(p, grad, xc, pre, active.Where(i => i < end).ToArray(), x, 1 / (groups.Count * tv), 0, norms, out decoded);
         }
         return loss;
     }

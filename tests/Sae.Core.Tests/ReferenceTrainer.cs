@@ -28,7 +28,7 @@ internal sealed class ReferenceTrainer
         int n = _sae.Latents, d = _sae.Dimension;
         var grad = Parameters.Select(t => new double[t.Length]).ToArray();
         _model.Loss(Parameters, x, _train.BatchSize, step, grad);
-        if (_sae.Architecture == SaeArchitecture.BatchTopK && step > _sae.ThresholdStartStep)
+        if (_sae.Architecture is SaeArchitecture.BatchTopK or SaeArchitecture.MatryoshkaBatchTopK && step > _sae.ThresholdStartStep)
         {
             // θ: the first measurement, then θ ← 0.999·θ + 0.001·m with 0.999 and 1 − 0.999 rounded to float32
             float m = (float)_model.LastMinSelected;

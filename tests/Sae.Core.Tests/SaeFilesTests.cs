@@ -59,6 +59,32 @@ public class SaeFilesTests
     }
 
     [Theory]
+    [InlineData(SaeFileLayout.Sparsify, "sae.safetensors", "activation", "matryoshka_batchtopk")]
+    [InlineData(SaeFileLayout.SaeLens, "sae_weights.safetensors", "architecture", "jumprelu")]
+    public void SaveLoad_Matryoshka_ThresholdAndGroupsRoundTripInBothLayouts(SaeFileLayout layout, string weights, string key, string name)
+    {
+        using var dir = new TempDir();
+        var config = new SaeConfig(SaeArchitecture.MatryoshkaBatchTopK, 7, 13, k: 3, groups: [3, 4, 6]);
+        var p = new SaeParameters(13, 7, config.Spec.ExtraTensors);
+        var rng = new Random(9);
+        foreach (var t in p.Tensors)
+            for (int i = 0; i < t.Length; i++) t[i] = (float)rng.NextDouble();
+        SaeFiles.Save(dir.Path, config, p, layout);
+        using (var file = SafeTensorsFile.Open(dir.File(weights)))
+            Assert.Equal(new long[] { 13 }, file.GetTensor("threshold").Shape);
+        var cfg = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.File("cfg.json")))!;
+        Assert.Equal(name, cfg[key]!.GetValue<string>());
+        Assert.Equal([3, 4, 6], cfg["group_sizes"]!.AsArray().Select(g => g!.GetValue<int>()));
+        if (layout == SaeFileLayout.SaeLens)
+            Assert.Equal("matryoshka_batchtopk", cfg["metadata"]!["training_architecture"]!.GetValue<string>());
+        var loaded = SaeFiles.Load(dir.Path);
+        Assert.Equal((SaeArchitecture.MatryoshkaBatchTopK, 3, layout), (loaded.Architecture, loaded.K, loaded.Layout));
+        Assert.Equal(p.TensorNames, loaded.Parameters.TensorNames);
+        for (int t = 0; t < p.Tensors.Count; t++)
+            Assert.Equal(p.Tensors[t], loaded.Parameters.Tensors[t]);
+    }
+
+    [Theory]
     [InlineData(SaeFileLayout.Sparsify, "\"activation\": \"abstopk\"")]
     [InlineData(SaeFileLayout.SaeLens, "\"architecture\": \"abstopk\"")]
     public void SaveLoad_AbsTopK_RoundTripsAndIsDetected(SaeFileLayout layout, string cfgLine)

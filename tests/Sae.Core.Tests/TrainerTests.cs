@@ -66,6 +66,7 @@ public class TrainerTests
     [InlineData(SaeArchitecture.AbsTopK, 3, 0.05, LearningRateDecay.None)]
     [InlineData(SaeArchitecture.JumpReLU, 2, 1.0, LearningRateDecay.Linear)]
     [InlineData(SaeArchitecture.JumpReLU, 0, null, LearningRateDecay.None)]
+    [InlineData(SaeArchitecture.MatryoshkaBatchTopK, 2, 1.0, LearningRateDecay.Linear)]
     public void RunStep_MatchesScalarReimplementation(SaeArchitecture arch, int warmup, double? clip, LearningRateDecay decay)
     {
         var trainer = Make(arch, 2, [4], warmup, clip, decay);
@@ -82,7 +83,7 @@ public class TrainerTests
         }
         var actual = trainer.Parameters(0);
         Assert.Equal(reference.Parameters.Length, actual.Tensors.Count);
-        if (arch == SaeArchitecture.BatchTopK)
+        if (arch is SaeArchitecture.BatchTopK or SaeArchitecture.MatryoshkaBatchTopK)
             Assert.All(actual.Extra("threshold"), theta => Assert.True(theta > 0f, "the threshold was measured from step 3 on"));
         for (int t = 0; t < reference.Parameters.Length; t++)
         {

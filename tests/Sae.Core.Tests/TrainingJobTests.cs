@@ -20,6 +20,8 @@ public class TrainingJobTests
     [InlineData(SaeArchitecture.AbsTopK, SaeFileLayout.SaeLens, null)]
     [InlineData(SaeArchitecture.JumpReLU, SaeFileLayout.Sparsify, null)]
     [InlineData(SaeArchitecture.JumpReLU, SaeFileLayout.SaeLens, 99UL)]
+    [InlineData(SaeArchitecture.MatryoshkaBatchTopK, SaeFileLayout.Sparsify, 99UL)]
+    [InlineData(SaeArchitecture.MatryoshkaBatchTopK, SaeFileLayout.SaeLens, null)]
     public void Run_InterruptedAndResumedTwice_SameBitsAsUninterrupted(SaeArchitecture arch, SaeFileLayout format, ulong? dataSeed)
     {
         using var dir = new TempDir();
