@@ -2,8 +2,10 @@ namespace Sae.Core;
 
 /// <summary>
 /// Saves and restores everything a seed needs to continue bit-exactly: weights and the
-/// architecture's extra tensors (in the run's file layout), the Adam moments of every trained
-/// tensor, the step, the data cursor and the dead-latent counters.
+/// architecture's extra tensors (in the run's file layout), the training-only tensors the weights
+/// file leaves out (JumpReLU's log_threshold: deriving it again as log(threshold) is not always
+/// the same float), the Adam moments of every trained tensor, the step, the data cursor and the
+/// dead-latent counters.
 /// </summary>
 internal static class TrainerCheckpoint
 {
@@ -21,6 +23,8 @@ internal static class TrainerCheckpoint
                 writer.AddFloat32("exp_avg." + name, s.AdamM.Tensors[t], shape);
                 writer.AddFloat32("exp_avg_sq." + name, s.AdamV.Tensors[t], shape);
             }
+            foreach (int t in UnsavedIndices(s.Parameters))
+                writer.AddFloat32(s.Parameters.TensorNames[t], s.Parameters.Tensors[t], s.Parameters.Shape(t));
             writer.AddInt64("step", new[] { trainer.Step }, 1)
                 .AddInt64("data_cursor", new[] { trainer.DataCursor }, 1)
                 .AddInt64("tokens_since_fired", s.TokensSinceFired, trainer.Sae.Latents)
@@ -48,6 +52,13 @@ internal static class TrainerCheckpoint
                 state.ReadFloat32("exp_avg." + name, s.AdamM.Tensors[t]);
                 state.ReadFloat32("exp_avg_sq." + name, s.AdamV.Tensors[t]);
             }
+            foreach (int t in UnsavedIndices(s.Parameters))
+            {
+                string name = s.Parameters.TensorNames[t];
+                if (!state.Contains(name))
+                    throw new SaeInputException($"{RunLayout.StateFile(dir)}: tensor {name} is missing (a checkpoint written before it was kept cannot resume bit-exactly; start the run again).");
+                state.ReadFloat32(name, s.Parameters.Tensors[t]);
+            }
             long saved = state.ReadInt64("step")[0];
             if (saved != step)
                 throw new SaeInputException($"{dir}: state says step {saved} but the directory is step {step}.");
@@ -55,6 +66,10 @@ internal static class TrainerCheckpoint
         }
         trainer.Step = step;
     }
+
+    /// <summary>Indices into Tensors of the extras the weights file leaves out (<see cref="SaeExtraTensor.Saved"/> false).</summary>
+    private static IEnumerable<int> UnsavedIndices(SaeParameters p) =>
+        Enumerable.Range(4, p.Tensors.Count - 4).Where(t => !p.Extras[t - 4].Saved);
 
     /// <summary>Indices into Tensors of the tensors Adam trains (the four, then trained extras).</summary>
     private static IEnumerable<int> TrainedIndices(SaeParameters p) =>

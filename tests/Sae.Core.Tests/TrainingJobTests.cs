@@ -51,6 +51,28 @@ public class TrainingJobTests
     }
 
     [Fact]
+    public void Run_JumpReluThresholdsNearOne_ResumedBitExactly()
+    {
+        // θ ≈ 1: log(exp(log θ)) is often 1 ulp off log θ in float32, so log_threshold itself must be in the checkpoint
+        TrainingJobSpec Jump(string dir) => new(
+            new SaeConfig(SaeArchitecture.JumpReLU, 24, 40, l0Coefficient: 0.01, jumpReluBandwidth: 2.5, jumpReluInitThreshold: 1.0),
+            new TrainConfig(32, steps: 7, learningRate: 1e-2, warmupSteps: 2, threads: 1), [1], dir, 2, SaeFileLayout.Sparsify);
+        using var dir = new TempDir();
+        string straight = dir.File("straight"), broken = dir.File("broken");
+        new TrainingJob(Jump(straight), Data()).Run(resume: false);
+        using (var cancel = new CancellationTokenSource())
+        {
+            var progress = new SyncProgress(p => { if (p.Step == 5) cancel.Cancel(); });
+            Assert.Throws<OperationCanceledException>(() => new TrainingJob(Jump(broken), Data()).Run(false, progress, cancel: cancel.Token));
+        }
+        new TrainingJob(Jump(broken), Data()).Run(resume: true);
+        var a = SaeFiles.Load(Path.Combine(straight, "seed1"));
+        var b = SaeFiles.Load(Path.Combine(broken, "seed1"));
+        for (int t = 0; t < a.Parameters.Tensors.Count; t++)
+            Assert.Equal(a.Parameters.Tensors[t], b.Parameters.Tensors[t]);
+    }
+
+    [Fact]
     public void Run_BatchTopK_ThresholdMeasuredAfterTheStartStepAndRestoredFromCheckpoints()
     {
         using var dir = new TempDir();
