@@ -75,10 +75,9 @@ JumpReluModel.cs, Trainer.cs):
          eps the bandwidth): JumpReLU.backward gives x 1[x > thr] g and thr sum_b -(thr/eps) rect((x - thr)/eps) g,
          Step.backward gives thr sum_b -(1/eps) rect((x - thr)/eps) g and x nothing. log_threshold is the
          parameter: Adam and clip_grad_norm_ over [W_enc, b_enc, W_dec, b_dec, log_threshold]; no decoder
-         constraint. Our checkpoints hold threshold (MathF.Exp of our log_threshold) and the Adam moments of
-         log_threshold, but not log_threshold itself, so the one-step runs start from float32(log(threshold))
-         (at step 0 exactly our (float)Math.Log(init)) and "logthr" compares log(our threshold) with torch's
-         log_threshold. torch 1.13's float32 exp is 1 ulp off the correctly rounded value for ~12% of inputs
+         constraint. Our checkpoints hold threshold (MathF.Exp of our log_threshold) in sae.safetensors and
+         log_threshold with its Adam moments in state.safetensors; the one-step runs start from our
+         log_threshold and "logthr" compares it with torch's. torch 1.13's float32 exp is 1 ulp off the correctly rounded value for ~12% of inputs
          (MathF.Exp, glibc's expf, almost never is), hence thr's ~1e-7.
          jumprelu-wide-*: activations x10, eps 0.5, thr0 0.2: 36-65% of the (b, i) in the window and
          10-50% above thr per step; jumprelu-saelens-l0wu: SAELens' eps 0.05 and thr0 0.01 with an L0
@@ -493,13 +492,17 @@ def checkpoint(out: Path, step: int) -> Path:
 
 
 def read_ours(cfg: Config, out: Path, s: int) -> dict[str, np.ndarray]:
-    """Our checkpoint s as float32 arrays. JumpReLU checkpoints hold threshold = exp(log_threshold) but not
-    log_threshold itself (SaeExtraTensor Saved = false; resuming derives it with MathF.Log), so log_threshold is
-    log(threshold) here: at step 0 exactly our initial (float)Math.Log(init), later within an ulp or so of ours."""
+    """Our checkpoint s as float32 arrays. A JumpReLU checkpoint's sae.safetensors holds threshold =
+    exp(log_threshold); log_threshold itself is in its state.safetensors (checkpoints written before that
+    was kept lack it: then log(threshold), at step 0 exactly our (float)Math.Log(init), later within an ulp)."""
     w = read_safetensors(checkpoint(out, s) / "sae.safetensors")
     if cfg.arch == "jumprelu":
-        w["log_threshold"] = (np.full(cfg.n, np.float32(math.log(cfg.init_threshold))) if s == 0
-                              else np.log(w["threshold"].astype(np.float64)).astype(np.float32))
+        state = read_safetensors(checkpoint(out, s) / "state.safetensors")
+        if "log_threshold" in state:
+            w["log_threshold"] = state["log_threshold"]
+        else:
+            w["log_threshold"] = (np.full(cfg.n, np.float32(math.log(cfg.init_threshold))) if s == 0
+                                  else np.log(w["threshold"].astype(np.float64)).astype(np.float32))
     return w
 
 
