@@ -1,0 +1,193 @@
+using Sae.Numerics;
+
+namespace Sae.Core.Tests;
+
+/// <summary>
+/// The Gated SAE (SAELens' GatedTrainingSAE): the double-precision reference against finite
+/// differences, the model against the reference, thread-count determinism, recovery on synthetic
+/// data and both file layouts.
+/// </summary>
+public class GatedTests
+{
+    private static readonly string[] TensorNames = ["encoder.weight", "encoder.bias", "W_dec", "b_dec", "r_mag", "b_mag"];
+
+    private static SaeConfig Tiny(int latents = 10) =>
+        new(SaeArchitecture.Gated, dimension: 6, latents: latents, l1Coefficient: 0.7, l1WarmupSteps: 4);
+
+    /// <summary>SAELens' init for x [rows, 6], then every tensor (r_mag and b_mag too) moved off its initial value.</summary>
+    private static (SaeParameters P, float[] X) Setup(SaeConfig config, int rows, int seed = 5)
+    {
+        var x = new float[rows * config.Dimension];
+        InMemoryActivations.Random(rows, config.Dimension, 3).ReadRows(0, x);
+        var p = new SaeParameters(config.Latents, config.Dimension, config.Spec.ExtraTensors);
+        config.Spec.CreateModel(config).Initialize(p, 11, x, rows, 1);
+        var rng = new Random(seed);
+        foreach (var t in p.Tensors)
+            for (int i = 0; i < t.Length; i++) t[i] += (float)(rng.NextDouble() - 0.5) * 0.3f;
+        return (p, x);
+    }
+
+    [Fact]
+    public void Initialize_SaeLensInitWithZeroMagnitudeParameters()
+    {
+        var config = Tiny();
+        var p = new SaeParameters(10, 6, config.Spec.ExtraTensors);
+        p.Extra("r_mag")[3] = 1f;
+        config.Spec.CreateModel(config).Initialize(p, 4, new float[6], 1, 1);
+        Assert.Equal(TensorNames, p.TensorNames);
+        Assert.Equal(p.DecoderWeight, p.EncoderWeight);
+        for (int i = 0; i < 10; i++)
+            Assert.Equal(0.1, Math.Sqrt(p.DecoderWeight.AsSpan(i * 6, 6).ToArray().Sum(v => v * v)), 5);
+        Assert.All(p.EncoderBias.Concat(p.DecoderBias).Concat(p.Extra("r_mag")).Concat(p.Extra("b_mag")), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void ReferenceGradient_MatchesFiniteDifferences()
+    {
+        const int rows = 5;
+        var config = Tiny();
+        var (p32, x) = Setup(config, rows);
+        var reference = new ReferenceGatedSae(config);
+        var p = ReferenceSae.ToDouble(p32);
+        // AUX's W_dec and b_dec are detached: constants the perturbations do not reach
+        var detached = ReferenceGatedSae.Detach(p);
+        var grad = p.Select(t => new double[t.Length]).ToArray();
+        reference.Loss(p, x, rows, step: 2, grad, detached);
+        Assert.InRange(reference.Active, 1, rows * config.Latents - 1);
+        const double h = 1e-6;
+        for (int t = 0; t < p.Length; t++)
+        {
+            Assert.Contains(grad[t], g => g != 0);
+            for (int i = 0; i < p[t].Length; i++)
+            {
+                double keep = p[t][i];
+                p[t][i] = keep + h;
+                double up = reference.Loss(p, x, rows, 2, detached: detached);
+                p[t][i] = keep - h;
+                double down = reference.Loss(p, x, rows, 2, detached: detached);
+                p[t][i] = keep;
+                double fd = (up - down) / (2 * h);
+                Assert.True(Math.Abs(fd - grad[t][i]) <= 1e-6 + 1e-5 * Math.Abs(fd),
+                    $"{TensorNames[t]}[{i}]: finite difference {fd} vs analytic {grad[t][i]}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void ForwardBackward_MatchesReferenceLossAndGradients(int threads)
+    {
+        const int rows = 7;
+        var config = Tiny();
+        var (p, x) = Setup(config, rows);
+        AssertMatchesReference(config, p, x, rows, threads);
+    }
+
+    /// <summary>The model's loss, metrics, fire counts and all six gradients against the reference (relative 2e-5).</summary>
+    internal static void AssertMatchesReference(SaeConfig config, SaeParameters p, float[] x, int rows, int threads)
+    {
+        int n = config.Latents, d = config.Dimension;
+        var model = config.Spec.CreateModel(config);
+        var grad = new SaeParameters(n, d, config.Spec.ExtraTensors);
+        foreach (var t in grad.Tensors)
+            Array.Fill(t, float.NaN); // every gradient must be overwritten
+        var fires = new long[n];
+        var loss = model.ForwardBackward(p, x, rows, step: 2, grad, fires, new long[n], threads);
+
+        var reference = new ReferenceGatedSae(config);
+        var pd = ReferenceSae.ToDouble(p);
+        var expected = pd.Select(t => new double[t.Length]).ToArray();
+        double expectedLoss = reference.Loss(pd, x, rows, 2, expected);
+        Assert.Equal(expectedLoss, loss.Loss, 1e-5 * Math.Abs(expectedLoss));
+        Assert.Equal(reference.Active / (double)rows, loss.L0, 12);
+        Assert.Equal(reference.Active, fires.Sum());
+        Assert.True(loss.Mse > 0 && loss.Mse < loss.Loss && loss.L1 > 0, $"{loss}");
+        for (int t = 0; t < expected.Length; t++)
+        {
+            double scale = expected[t].Max(Math.Abs) + 1e-12;
+            for (int i = 0; i < expected[t].Length; i++)
+                Assert.True(Math.Abs(grad.Tensors[t][i] - expected[t][i]) <= 2e-5 * scale,
+                    $"{TensorNames[t]}[{i}]: {grad.Tensors[t][i]} vs reference {expected[t][i]}");
+        }
+        // inference computes the same f: as many active latents
+        var f = new float[rows * n];
+        model.Encode(p, x, rows, f, threads);
+        Assert.Equal(reference.Active, f.Count(v => v > 0f));
+    }
+
+    private static Trainer MakeTrainer(int threads, ulong[] seeds)
+    {
+        var data = InMemoryActivations.Random(90, 24, 7);
+        var sae = new SaeConfig(SaeArchitecture.Gated, dimension: 24, latents: 40, l1Coefficient: 0.05, l1WarmupSteps: 2);
+        var train = new TrainConfig(batchSize: 32, steps: 6, learningRate: 1e-2, warmupSteps: 2, gradClip: 1.0, threads: threads);
+        var t = new Trainer(sae, train, seeds, data);
+        t.Initialize();
+        return t;
+    }
+
+    [Fact]
+    public void RunStep_ThreadCounts_GiveIdenticalBits()
+    {
+        var trainers = new[] { MakeTrainer(1, [3]), MakeTrainer(2, [3]), MakeTrainer(3, [3]) };
+        var initial = trainers[0].Parameters(0).Clone();
+        for (int s = 0; s < 6; s++)
+            foreach (var t in trainers) t.RunStep();
+        var one = trainers[0].Parameters(0);
+        Assert.Equal(TensorNames, one.TensorNames);
+        for (int t = 0; t < one.Tensors.Count; t++)
+        {
+            Assert.NotEqual(initial.Tensors[t], one.Tensors[t]);
+            Assert.Equal(one.Tensors[t], trainers[1].Parameters(0).Tensors[t]);
+            Assert.Equal(one.Tensors[t], trainers[2].Parameters(0).Tensors[t]);
+        }
+    }
+
+    [Fact]
+    public void RunStep_SeveralSeedsInOnePass_SameAsEachAlone()
+    {
+        var together = MakeTrainer(2, [0, 5, 9]);
+        var alone = MakeTrainer(2, [5]);
+        for (int s = 0; s < 4; s++)
+        {
+            together.RunStep();
+            alone.RunStep();
+        }
+        for (int t = 0; t < alone.Parameters(0).Tensors.Count; t++)
+            Assert.Equal(alone.Parameters(0).Tensors[t], together.Parameters(1).Tensors[t]);
+        Assert.NotEqual(together.Parameters(0).EncoderWeight, together.Parameters(1).EncoderWeight);
+    }
+
+    [Theory]
+    [InlineData(SaeFileLayout.Sparsify, "sae.safetensors", "encoder.weight,encoder.bias,W_dec,b_dec,r_mag,b_mag", "\"activation\": \"gated\"")]
+    [InlineData(SaeFileLayout.SaeLens, "sae_weights.safetensors", "W_enc,b_gate,W_dec,b_dec,r_mag,b_mag", "\"architecture\": \"gated\"")]
+    public void SaveLoad_BothLayouts_RoundTripExactlyWithTheirTensorNames(SaeFileLayout layout, string weights, string names, string cfgLine)
+    {
+        using var dir = new TempDir();
+        var config = new SaeConfig(SaeArchitecture.Gated, 7, 13, l1Coefficient: 0.02);
+        var p = new SaeParameters(13, 7, config.Spec.ExtraTensors);
+        var rng = new Random(4);
+        foreach (var t in p.Tensors)
+            for (int i = 0; i < t.Length; i++) t[i] = (float)(rng.NextDouble() * 2 - 1);
+        SaeFiles.Save(dir.Path, config, p, layout);
+        using (var file = SafeTensorsFile.Open(dir.File(weights)))
+        {
+            Assert.Equal(names.Split(',').Order(StringComparer.Ordinal), file.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
+            Assert.Equal(new long[] { 13 }, file.GetTensor("r_mag").Shape);
+            Assert.Equal(new long[] { 13 }, file.GetTensor("b_mag").Shape);
+            if (layout == SaeFileLayout.SaeLens)
+            {
+                Assert.Equal(new long[] { 7, 13 }, file.GetTensor("W_enc").Shape);
+                Assert.Equal(p.EncoderBias, file.ReadFloat32("b_gate"));
+            }
+        }
+        var cfg = File.ReadAllText(dir.File("cfg.json"));
+        Assert.Contains(cfgLine, cfg, StringComparison.Ordinal);
+        Assert.Contains("\"l1_coefficient\": 0.02", cfg, StringComparison.Ordinal);
+        var loaded = SaeFiles.Load(dir.Path);
+        Assert.Equal((SaeArchitecture.Gated, layout), (loaded.Architecture, loaded.Layout));
+        Assert.Equal(p.TensorNames, loaded.Parameters.TensorNames);
+        for (int t = 0; t < p.Tensors.Count; t++)
+            Assert.Equal(p.Tensors[t], loaded.Parameters.Tensors[t]);
+    }
+}
