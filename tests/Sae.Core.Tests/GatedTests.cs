@@ -49,10 +49,8 @@ public class GatedTests
         var (p32, x) = Setup(config, rows);
         var reference = new ReferenceGatedSae(config);
         var p = ReferenceSae.ToDouble(p32);
-        // AUX's W_dec and b_dec are detached: constants the perturbations do not reach
-        var detached = ReferenceGatedSae.Detach(p);
         var grad = p.Select(t => new double[t.Length]).ToArray();
-        reference.Loss(p, x, rows, step: 2, grad, detached);
+        reference.Loss(p, x, rows, step: 2, grad);
         Assert.InRange(reference.Active, 1, rows * config.Latents - 1);
         const double h = 1e-6;
         for (int t = 0; t < p.Length; t++)
@@ -62,9 +60,9 @@ public class GatedTests
             {
                 double keep = p[t][i];
                 p[t][i] = keep + h;
-                double up = reference.Loss(p, x, rows, 2, detached: detached);
+                double up = reference.Loss(p, x, rows, 2);
                 p[t][i] = keep - h;
-                double down = reference.Loss(p, x, rows, 2, detached: detached);
+                double down = reference.Loss(p, x, rows, 2);
                 p[t][i] = keep;
                 double fd = (up - down) / (2 * h);
                 Assert.True(Math.Abs(fd - grad[t][i]) <= 1e-6 + 1e-5 * Math.Abs(fd),

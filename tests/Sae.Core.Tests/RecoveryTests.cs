@@ -75,7 +75,7 @@ public class RecoveryTests
         Assert.True(err / total < 0.07, $"BatchTopK at inference: FVU {err / total:F4} with L0 {l0:F2}");
     }
 
-    private static double MeanBestCosine(ReadOnlySpan<float> truth, float[] decoder, int g, int n, int d, bool signed = false)
+    internal static double MeanBestCosine(ReadOnlySpan<float> truth, float[] decoder, int g, int n, int d, bool signed = false)
     {
         var unit = (float[])decoder.Clone();
         RowOps.NormalizeRows(unit, n, d);

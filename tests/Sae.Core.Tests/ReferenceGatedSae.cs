@@ -4,8 +4,8 @@ namespace Sae.Core.Tests;
 /// The slow scalar twin of <see cref="GatedModel"/> in double precision, written out from SAELens'
 /// GatedTrainingSAE: the loss MSE + λ_s·L1 + AUX and its analytic gradient, one token at a time.
 /// Parameters in <see cref="SaeParameters.Tensors"/> order: W_enc [n·d], b_gate [n], W_dec [n·d],
-/// b_dec [d], r_mag [n], b_mag [n]. AUX reads W_dec and b_dec detached: from
-/// <c>detached</c> when given (finite differences hold them constant), else from the parameters.
+/// b_dec [d], r_mag [n], b_mag [n]. AUX's gate-only reconstruction uses W_dec and b_dec themselves
+/// (not detached), as SAELens' calculate_aux_loss does.
 /// </summary>
 internal sealed class ReferenceGatedSae(SaeConfig config)
 {
@@ -15,15 +15,11 @@ internal sealed class ReferenceGatedSae(SaeConfig config)
 
     private int D => Config.Dimension;
 
-    /// <summary>The values AUX sees of W_dec and b_dec (copies, so that perturbing the parameters leaves them alone).</summary>
-    public static double[][] Detach(double[][] p) => [(double[])p[2].Clone(), (double[])p[3].Clone()];
-
     /// <summary>Loss of x [rows, d] at <paramref name="step"/>; when grad is given, overwrites it with ∂loss/∂params.</summary>
-    public double Loss(double[][] p, float[] x, int rows, long step, double[][]? grad = null, double[][]? detached = null)
+    public double Loss(double[][] p, float[] x, int rows, long step, double[][]? grad = null)
     {
         if (grad != null)
             foreach (var g in grad) Array.Clear(g);
-        detached ??= Detach(p);
         Active = 0;
         double lambda = Config.L1Coefficient * LearningRateSchedule.L1Factor(step, Config.L1WarmupSteps);
         var norms = new double[N];
@@ -31,14 +27,14 @@ internal sealed class ReferenceGatedSae(SaeConfig config)
             norms[i] = Math.Sqrt(Enumerable.Range(0, D).Sum(e => p[2][i * D + e] * p[2][i * D + e]));
         double loss = 0;
         for (int b = 0; b < rows; b++)
-            loss += Row(p, x.AsSpan(b * D, D).ToArray().Select(v => (double)v).ToArray(), rows, lambda, norms, detached, grad);
+            loss += Row(p, x.AsSpan(b * D, D).ToArray().Select(v => (double)v).ToArray(), rows, lambda, norms, grad);
         return loss;
     }
 
     /// <summary>Active latents (f &gt; 0) of the last <see cref="Loss"/>, summed over its batch.</summary>
     public long Active { get; private set; }
 
-    private double Row(double[][] p, double[] x, int rows, double lambda, double[] norms, double[][] detached, double[][]? grad)
+    private double Row(double[][] p, double[] x, int rows, double lambda, double[] norms, double[][]? grad)
     {
         double[] wEnc = p[0], bGate = p[1], wDec = p[2], bDec = p[3], rMag = p[4], bMag = p[5];
         var xc = new double[D];
@@ -54,16 +50,16 @@ internal sealed class ReferenceGatedSae(SaeConfig config)
             if (f[i] > 0)
                 Active++;
         }
-        // x̂ = f·W_dec + b_dec; the gate-only reconstruction uses the detached W_dec, b_dec
+        // x̂ = f·W_dec + b_dec and the gate-only x̂_gate = relu(π_gate)·W_dec + b_dec
         double[] err = new double[D], errGate = new double[D];
         double mse = 0, aux = 0, l1 = 0;
         for (int e = 0; e < D; e++)
         {
-            double xhat = bDec[e], xGate = detached[1][e];
+            double xhat = bDec[e], xGate = bDec[e];
             for (int i = 0; i < N; i++)
             {
                 xhat += f[i] * wDec[i * D + e];
-                xGate += gate[i] * detached[0][i * D + e];
+                xGate += gate[i] * wDec[i * D + e];
             }
             err[e] = xhat - x[e];
             errGate[e] = xGate - x[e];
@@ -73,24 +69,24 @@ internal sealed class ReferenceGatedSae(SaeConfig config)
         for (int i = 0; i < N; i++)
             l1 += gate[i] * norms[i] / rows;
         if (grad != null)
-            Backward(p, grad, xc, z, piGate, piMag, f, gate, err, errGate, rows, lambda, norms, detached);
+            Backward(p, grad, xc, z, piGate, piMag, f, gate, err, errGate, rows, lambda, norms);
         return mse + lambda * l1 + aux;
     }
 
     private void Backward(double[][] p, double[][] grad, double[] xc, double[] z, double[] piGate, double[] piMag, double[] f, double[] gate,
-        double[] err, double[] errGate, int rows, double lambda, double[] norms, double[][] detached)
+        double[] err, double[] errGate, int rows, double lambda, double[] norms)
     {
-        // ∂MSE/∂x̂ = 2·err/B reaches b_dec and W_dec; ∂AUX/∂x̂_gate = 2·errGate/B reaches only relu(π_gate)
+        // ∂MSE/∂x̂ = 2·err/B and ∂AUX/∂x̂_gate = 2·errGate/B, each into b_dec, W_dec and its activations
         for (int e = 0; e < D; e++)
-            grad[3][e] += 2 * err[e] / rows;
+            grad[3][e] += 2 * (err[e] + errGate[e]) / rows;
         for (int i = 0; i < N; i++)
         {
             double df = 0, dGateAct = 0;
             for (int e = 0; e < D; e++)
             {
-                grad[2][i * D + e] += f[i] * 2 * err[e] / rows;
+                grad[2][i * D + e] += 2 * (f[i] * err[e] + gate[i] * errGate[e]) / rows;
                 df += 2 * err[e] / rows * p[2][i * D + e];
-                dGateAct += 2 * errGate[e] / rows * detached[0][i * D + e];
+                dGateAct += 2 * errGate[e] / rows * p[2][i * D + e];
             }
             // the Heaviside 1[π_gate > 0] passes nothing; relu(π_gate) and relu(π_mag) pass where their input is > 0
             if (!(piGate[i] > 0))
