@@ -15,7 +15,8 @@ namespace Sae.Core;
 /// (exp(r_mag) makes up the magnitudes), the gate path can no longer reconstruct and training stalls
 /// dense (measured on the recovery data: L0 ≈ 870 of 1024, best cosine 0.38).
 /// SAELens' initialisation (as ReLU+L1) with r_mag = b_mag = 0; no decoder constraint.
-/// Dense GEMMs; f and relu(π_gate) are decoded together as one [2B, n] matrix.
+/// Dense GEMMs (f and relu(π_gate) decoded as one [2B, n] matrix) until every token has at most n/8
+/// gate-active latents; then decode and backward run on those latents only (as ReLU+L1's sparse path).
 /// </summary>
 internal sealed class GatedModel : ISaeModel
 {
@@ -27,8 +28,12 @@ internal sealed class GatedModel : ISaeModel
 
     private readonly int _n, _d;
     private readonly float[] _mean, _row, _norms, _gateSums, _scale, _sumsZ;
-    // x [rows, d] − b_dec; z [rows, n]; acts [2·rows, n] = f then relu(π_gate); xhat [2·rows, d] = x̂ then the gate-only x̂
+    private readonly SparseWorkspace _workspace = new();
+    // xc = x − b_dec [rows, d]; z [rows, n]; acts [2·rows, n] = f then relu(π_gate); xhat [2·rows, d] = x̂ then x̂_gate
     private float[] _xc = [], _z = [], _acts = [], _xhat = [], _gradActs = [];
+    // sparse path, each [rows, width] over the gate-active latents: relu(π_gate), f, their gradients, ∂z
+    private float[] _gateValues = [], _fValues = [], _gradGateValues = [], _gradFValues = [], _gradZValues = [];
+    private int[] _indices = [], _counts = [];
 
     public GatedModel(SaeConfig config)
     {
@@ -66,10 +71,28 @@ internal sealed class GatedModel : ISaeModel
         TensorPrimitives.Exp(p.Extra(RMagName), _scale);
         long active = Activate(p, _scale, z, f, gate, rows, fires);
 
-        // decode both: [x̂; x̂_gate] [2·rows, d] = [f; relu(π_gate)]·W_dec + b_dec, then residuals in place
-        Gemm.MultiplyAB(acts, p.DecoderWeight, xhat, 2 * rows, _d, _n, threads: threads);
-        for (int b = 0; b < 2 * rows; b++)
-            TensorPrimitives.Add(xhat.Slice(b * _d, _d), p.DecoderBias, xhat.Slice(b * _d, _d));
+        // sparse when every token has at most n/8 gate-active latents (f and relu(π_gate) are zero elsewhere,
+        // and so are all their gradients): decode and backward touch only those; else dense GEMMs.
+        // The choice depends on the data only, never on the thread count.
+        int width = ActiveSet.Count(gate, rows, _n, _counts);
+        bool sparse = width * ReluL1Model.SparseDensityLimit <= _n;
+        if (sparse)
+        {
+            width = Math.Max(width, 1);
+            GatherGateActive(f, gate, rows, width);
+            int slots = rows * width;
+            Span<int> indices = _indices.AsSpan(0, slots);
+            SparseOps.Decode(_fValues.AsSpan(0, slots), indices, p.DecoderWeight, p.DecoderBias, rows, width, _n, _d, xhat[..(rows * _d)], threads);
+            SparseOps.Decode(_gateValues.AsSpan(0, slots), indices, p.DecoderWeight, p.DecoderBias, rows, width, _n, _d, xhat[(rows * _d)..], threads);
+        }
+        else
+        {
+            // [x̂; x̂_gate] [2·rows, d] = [f; relu(π_gate)]·W_dec + b_dec
+            Gemm.MultiplyAB(acts, p.DecoderWeight, xhat, 2 * rows, _d, _n, threads: threads);
+            for (int b = 0; b < 2 * rows; b++)
+                TensorPrimitives.Add(xhat.Slice(b * _d, _d), p.DecoderBias, xhat.Slice(b * _d, _d));
+        }
+        // residuals r = x̂ − x and r_gate = x̂_gate − x in place
         double l2 = BatchMath.Residual(xhat[..(rows * _d)], x);
         double l2Gate = BatchMath.Residual(xhat[(rows * _d)..], x);
 
@@ -79,7 +102,10 @@ internal sealed class GatedModel : ISaeModel
         double lambda = Config.L1Coefficient * LearningRateSchedule.L1Factor(step, Config.L1WarmupSteps);
         double variance = BatchMath.TotalVariance(x, rows, _mean, _row, threads);
 
-        Backward(p, grad, xc, z, acts, xhat, rows, (float)(lambda / rows), threads);
+        if (sparse)
+            SparseBackward(p, grad, xc, z, xhat, rows, width, (float)(lambda / rows), threads);
+        else
+            Backward(p, grad, xc, z, acts, xhat, rows, (float)(lambda / rows), threads);
         double mse = l2 / rows;
         return new StepLoss(mse + lambda * l1 + l2Gate / rows, l2 / variance, mse, active / (double)rows, l1);
     }
@@ -124,14 +150,22 @@ internal sealed class GatedModel : ISaeModel
         return active;
     }
 
-    /// <summary>
-    /// The residuals r = x̂ − x and r_gate = x̂_gate − x are in xhat ([2·rows, d]); overwrites z with ∂z.
-    /// </summary>
+    /// <summary>The gate-active latents of each row (relu(π_gate) &gt; 0) as [rows, width] slots: indices, relu(π_gate) and f (0 in padding).</summary>
+    private void GatherGateActive(ReadOnlySpan<float> f, ReadOnlySpan<float> gate, int rows, int width)
+    {
+        int slots = rows * width;
+        EnsureSparse(slots);
+        ActiveSet.Gather(gate, rows, _n, width, _gateValues, _indices);
+        for (int s = 0; s < slots; s++)
+            _fValues[s] = _gateValues[s] > 0f ? f[s / width * _n + _indices[s]] : 0f;
+    }
+
+    /// <summary>Dense backward; the residuals r, r_gate are in xhat ([2·rows, d]); overwrites z with ∂z.</summary>
     private void Backward(SaeParameters p, SaeParameters grad, ReadOnlySpan<float> xc, Span<float> z, Span<float> acts, Span<float> xhat,
         int rows, float l1Scale, int threads)
     {
         int half = rows * _n;
-        // ∂MSE/∂x̂ = 2r/B and ∂AUX/∂x̂_gate = 2r_gate/B: [2·rows, d]
+        // ∂MSE/∂x̂ = 2r/B and ∂AUX/∂x̂_gate = 2r_gate/B: [G; G_gate] [2·rows, d]
         TensorPrimitives.Multiply(xhat, 2f / rows, xhat);
         // b_dec and W_dec from both reconstructions: ∂W_dec = [f; relu(π_gate)]ᵀ·[G; G_gate] + the L1 term
         BatchMath.ColumnSums(xhat, 2 * rows, grad.DecoderBias);
@@ -140,49 +174,81 @@ internal sealed class GatedModel : ISaeModel
         // [∂f; ∂relu(π_gate)] [2·rows, n] = [G; G_gate]·W_decᵀ
         var gradActs = _gradActs.AsSpan(0, 2 * half);
         Gemm.MultiplyABt(xhat, p.DecoderWeight, gradActs, 2 * rows, _n, _d, threads: threads);
-        GateAndMagnitudeGradients(grad, z, acts, gradActs, rows, l1Scale);
-        // encoder: ∂W_enc = ∂zᵀ·xc; b_dec through xc = x − b_dec
+        GateAndMagnitudeGradients(grad, z, acts[half..], acts[..half], gradActs[half..], gradActs[..half], [], rows, _n, l1Scale, z);
+        // encoder: ∂W_enc = ∂zᵀ·xc
         Gemm.MultiplyAtB(z, xc, grad.EncoderWeight, _n, _d, rows, threads: threads);
+        AddEncoderInputGradient(p, grad);
+    }
+
+    /// <summary>Backward on the gate-active slots; the same terms as <see cref="Backward"/>, gathered and scattered by latent.</summary>
+    private void SparseBackward(SaeParameters p, SaeParameters grad, ReadOnlySpan<float> xc, ReadOnlySpan<float> z, Span<float> xhat,
+        int rows, int width, float l1Scale, int threads)
+    {
+        int slots = rows * width;
+        Span<float> gateValues = _gateValues.AsSpan(0, slots), fValues = _fValues.AsSpan(0, slots);
+        Span<float> gradGateValues = _gradGateValues.AsSpan(0, slots), gradFValues = _gradFValues.AsSpan(0, slots), gradZ = _gradZValues.AsSpan(0, slots);
+        Span<int> indices = _indices.AsSpan(0, slots);
+        ReadOnlySpan<float> g = xhat[..(rows * _d)], gGate = xhat[(rows * _d)..];
+        TensorPrimitives.Multiply(xhat, 2f / rows, xhat);
+        BatchMath.ColumnSums(xhat, 2 * rows, grad.DecoderBias);
+        // ∂f and ∂relu(π_gate) at the slots: G·W_dec[idx] and G_gate·W_dec[idx]
+        SparseOps.GatherDot(g, indices, p.DecoderWeight, rows, width, _n, _d, gradFValues, threads);
+        SparseOps.GatherDot(gGate, indices, p.DecoderWeight, rows, width, _n, _d, gradGateValues, threads);
+        _workspace.Build(indices, rows, width, _n);
+        Array.Clear(grad.DecoderWeight);
+        SparseOps.ScatterAddRows(fValues, g, _d, grad.DecoderWeight, [], _workspace, threads);
+        SparseOps.ScatterAddRows(gateValues, gGate, _d, grad.DecoderWeight, [], _workspace, threads);
+        AddL1DecoderGradient(p, grad, l1Scale);
+        GateAndMagnitudeGradients(grad, z, gateValues, fValues, gradGateValues, gradFValues, indices, rows, width, l1Scale, gradZ);
+        Array.Clear(grad.EncoderWeight);
+        SparseOps.ScatterAddRows(gradZ, xc, _d, grad.EncoderWeight, [], _workspace, threads);
+        AddEncoderInputGradient(p, grad);
+    }
+
+    /// <summary>
+    /// Over [rows, width] slots (latent i = indices[s], or the slot's column when indices is empty: the
+    /// dense layout), where relu(π_gate) &gt; 0: ∂π_gate = ∂relu(π_gate) + (λ/B)·‖W_dec,i‖, ∂π_mag = ∂f where
+    /// f &gt; 0 (else 0); ∂b_gate = Σ_b ∂π_gate, ∂b_mag = Σ_b ∂π_mag, ∂r_mag = exp(r)·Σ_b ∂π_mag·z (batch sums in
+    /// row order); gradZ[s] = ∂z = ∂π_gate + exp(r)·∂π_mag (0 elsewhere; may be z itself in the dense
+    /// layout). Also _sumsZ = Σ_b ∂z = ∂b_gate + exp(r)·∂b_mag.
+    /// </summary>
+    private void GateAndMagnitudeGradients(SaeParameters grad, ReadOnlySpan<float> z, ReadOnlySpan<float> gate, ReadOnlySpan<float> f,
+        ReadOnlySpan<float> gradGate, ReadOnlySpan<float> gradF, ReadOnlySpan<int> indices, int rows, int width, float l1Scale, Span<float> gradZ)
+    {
+        Span<float> gradBGate = grad.EncoderBias, gradBMag = grad.Extra(BMagName), gradR = grad.Extra(RMagName);
+        gradBGate.Clear();
+        gradBMag.Clear();
+        gradR.Clear();
+        for (int b = 0; b < rows; b++)
+        {
+            for (int j = 0; j < width; j++)
+            {
+                int s = b * width + j, i = indices.IsEmpty ? j : indices[s];
+                float dz = 0f;
+                if (gate[s] > 0f)
+                {
+                    float dGate = gradGate[s] + l1Scale * _norms[i];
+                    float dMag = f[s] > 0f ? gradF[s] : 0f;
+                    gradBGate[i] += dGate;
+                    gradBMag[i] += dMag;
+                    gradR[i] += dMag * z[b * _n + i];
+                    dz = dGate + _scale[i] * dMag;
+                }
+                gradZ[s] = dz;
+            }
+        }
+        TensorPrimitives.Multiply(gradR, _scale, gradR);
+        TensorPrimitives.MultiplyAdd(gradBMag, _scale, gradBGate, _sumsZ);
+    }
+
+    /// <summary>xc = x − b_dec: ∂b_dec −= Σ_i (Σ_b ∂z_bi)·W_enc,i.</summary>
+    private void AddEncoderInputGradient(SaeParameters p, SaeParameters grad)
+    {
         for (int i = 0; i < _n; i++)
         {
             if (_sumsZ[i] != 0f)
                 TensorPrimitives.MultiplyAdd(p.EncoderWeight.AsSpan(i * _d, _d), -_sumsZ[i], grad.DecoderBias, grad.DecoderBias);
         }
-    }
-
-    /// <summary>
-    /// Where π_gate &gt; 0: ∂π_gate = ∂relu(π_gate) + (λ/B)·‖W_dec,i‖ and ∂π_mag = ∂f where f &gt; 0 (else 0);
-    /// ∂b_gate = Σ_b ∂π_gate, ∂b_mag = Σ_b ∂π_mag, ∂r_mag = exp(r)·Σ_b ∂π_mag·z, and z is overwritten with
-    /// ∂z = ∂π_gate + exp(r)·∂π_mag (batch sums in row order). Also _sumsZ = Σ_b ∂z.
-    /// </summary>
-    private void GateAndMagnitudeGradients(SaeParameters grad, Span<float> z, ReadOnlySpan<float> acts, ReadOnlySpan<float> gradActs, int rows, float l1Scale)
-    {
-        int half = rows * _n;
-        Span<float> gradGate = grad.EncoderBias, gradMag = grad.Extra(BMagName), gradR = grad.Extra(RMagName);
-        gradGate.Clear();
-        gradMag.Clear();
-        gradR.Clear();
-        for (int b = 0; b < rows; b++)
-        {
-            int o = b * _n;
-            for (int i = 0; i < _n; i++)
-            {
-                float dz = 0f;
-                if (acts[half + o + i] > 0f)
-                {
-                    float dGate = gradActs[half + o + i] + l1Scale * _norms[i];
-                    float dMag = acts[o + i] > 0f ? gradActs[o + i] : 0f;
-                    gradGate[i] += dGate;
-                    gradMag[i] += dMag;
-                    gradR[i] += dMag * z[o + i];
-                    dz = dGate + _scale[i] * dMag;
-                }
-                z[o + i] = dz;
-            }
-        }
-        TensorPrimitives.Multiply(gradR, _scale, gradR);
-        // Σ_b ∂z = ∂b_gate + exp(r)·∂b_mag
-        TensorPrimitives.MultiplyAdd(gradMag, _scale, gradGate, _sumsZ);
     }
 
     /// <summary>∂W_dec,i += (λ/B)·(Σ_b relu(π_gate)_bi)·W_dec,i/‖W_dec,i‖ (the derivative of the norm-weighted L1).</summary>
@@ -229,5 +295,18 @@ internal sealed class GatedModel : ISaeModel
         _z = new float[rows * _n];
         _acts = new float[2 * rows * _n];
         _gradActs = new float[2 * rows * _n];
+        _counts = new int[rows];
+    }
+
+    private void EnsureSparse(int slots)
+    {
+        if (_gateValues.Length >= slots)
+            return;
+        _gateValues = new float[slots];
+        _fValues = new float[slots];
+        _gradGateValues = new float[slots];
+        _gradFValues = new float[slots];
+        _gradZValues = new float[slots];
+        _indices = new int[slots];
     }
 }

@@ -79,7 +79,64 @@ public class GatedTests
         const int rows = 7;
         var config = Tiny();
         var (p, x) = Setup(config, rows);
+        Assert.True(GateWidth(p, x, rows) * ReluL1Model.SparseDensityLimit > config.Latents, "the dense path");
         AssertMatchesReference(config, p, x, rows, threads);
+    }
+
+    [Fact]
+    public void ForwardBackward_FewGateActiveLatents_SparsePathMatchesReferenceWithIdenticalBitsForAnyThreadCount()
+    {
+        // 512 tokens, 256 latents, d = 64: the sparse kernels split this work into several chunks
+        const int rows = 512, n = 256, d = 64;
+        var config = new SaeConfig(SaeArchitecture.Gated, d, n, l1Coefficient: 0.3, l1WarmupSteps: 4);
+        var x = new float[rows * d];
+        InMemoryActivations.Random(rows, d, 3).ReadRows(0, x);
+        var p = new SaeParameters(n, d, config.Spec.ExtraTensors);
+        config.Spec.CreateModel(config).Initialize(p, 2, x, rows, 1);
+        var rng = new Random(8);
+        for (int i = 0; i < p.EncoderWeight.Length; i++)
+            p.EncoderWeight[i] = (float)(rng.NextDouble() - 0.5) * 0.2f;
+        foreach (var t in new[] { p.DecoderBias, p.Extra("r_mag"), p.Extra("b_mag") })
+            for (int i = 0; i < t.Length; i++) t[i] = (float)(rng.NextDouble() - 0.5) * 0.6f;
+        // b_gate below every token's (n/8 + 1)-th largest z: at most n/8 gate-active latents per token
+        var z = Z(p, x, rows);
+        float threshold = Enumerable.Range(0, rows).Max(b => z.AsSpan(b * n, n).ToArray().OrderDescending().ElementAt(n / 8));
+        for (int i = 0; i < n; i++)
+            p.EncoderBias[i] = -threshold - (float)rng.NextDouble() * 0.05f;
+        int width = GateWidth(p, x, rows);
+        Assert.InRange(width, 2, n / ReluL1Model.SparseDensityLimit);
+
+        AssertMatchesReference(config, p, x, rows, threads: 2);
+        var grads = new[] { 1, 2, 3 }.Select(threads =>
+        {
+            var grad = new SaeParameters(n, d, config.Spec.ExtraTensors);
+            var loss = config.Spec.CreateModel(config).ForwardBackward(p, x, rows, 2, grad, new long[n], new long[n], threads);
+            return (loss, grad);
+        }).ToArray();
+        for (int k = 1; k < grads.Length; k++)
+        {
+            Assert.Equal(grads[0].loss, grads[k].loss);
+            for (int t = 0; t < grads[0].grad.Tensors.Count; t++)
+                Assert.Equal(grads[0].grad.Tensors[t], grads[k].grad.Tensors[t]);
+        }
+    }
+
+    /// <summary>z = (x − b_dec)·W_encᵀ, [rows, n].</summary>
+    private static float[] Z(SaeParameters p, float[] x, int rows)
+    {
+        var xc = new float[rows * p.Dimension];
+        BatchMath.SubtractRows(x, p.DecoderBias, rows, xc);
+        var z = new float[rows * p.Latents];
+        Gemm.MultiplyABt(xc, p.EncoderWeight, z, rows, p.Latents, p.Dimension);
+        return z;
+    }
+
+    /// <summary>The most gate-active latents (π_gate &gt; 0) of any token: decides the model's sparse path.</summary>
+    private static int GateWidth(SaeParameters p, float[] x, int rows)
+    {
+        var z = Z(p, x, rows);
+        int n = p.Latents;
+        return Enumerable.Range(0, rows).Max(b => Enumerable.Range(0, n).Count(i => z[b * n + i] + p.EncoderBias[i] > 0f));
     }
 
     /// <summary>The model's loss, metrics, fire counts and all six gradients against the reference (relative 2e-5).</summary>
