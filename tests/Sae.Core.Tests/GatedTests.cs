@@ -245,4 +245,47 @@ public class GatedTests
         for (int t = 0; t < p.Tensors.Count; t++)
             Assert.Equal(p.Tensors[t], loaded.Parameters.Tensors[t]);
     }
+
+    /// <summary>
+    /// End-to-end on RecoveryTests' synthetic data (512 ground-truth features in d = 128, ~5 active per
+    /// row, 1024 latents): the recipe fits it and recovers the features, in training and at inference.
+    /// </summary>
+    [Fact]
+    public void Train_SyntheticData_LowFvuAndGroundTruthRecovered()
+    {
+        using var data = new SyntheticData(new SyntheticDataSpec(features: 512, dimension: 128, rows: 200_000, seed: 1), threads: 2);
+        var sae = new SaeConfig(SaeArchitecture.Gated, 128, 1024, l1Coefficient: 0.2);
+        var trainer = new Trainer(sae, new TrainConfig(1024, 2000, learningRate: 5e-3, warmupSteps: 50, threads: 2), [0], data);
+        trainer.Initialize();
+        while (!trainer.Finished)
+            trainer.RunStep();
+
+        // measured: FVU 0.047, L0 12.4, mean best cosine 0.957 (λ 0.3 at 3e-3: 0.049, 12.2, 0.916); ~25 s on 2 busy cores
+        var loss = trainer.Metrics(0).Loss;
+        var p = trainer.Parameters(0);
+        double recovery = RecoveryTests.MeanBestCosine(data.GroundTruth, p.DecoderWeight, 512, 1024, 128);
+        Assert.True(loss.Fvu < 0.1, $"FVU {loss.Fvu:F4} on the last batch");
+        Assert.True(recovery > 0.9, $"mean best cosine {recovery:F3} of the ground-truth features");
+        Assert.InRange(loss.L0, 5, 25);
+
+        // inference (SAELens' GatedSAE.encode) on rows of the data: measured L0 12.2, FVU 0.045
+        const int rows = 2048, n = 1024, d = 128;
+        var x = new float[rows * d];
+        data.ReadRows(0, x);
+        var f = new float[rows * n];
+        sae.Spec.CreateModel(sae).Encode(p, x, rows, f, threads: 2);
+        double l0 = f.Count(v => v > 0f) / (double)rows;
+        var xhat = new float[rows * d];
+        Gemm.MultiplyAB(f, p.DecoderWeight, xhat, rows, d, n, threads: 2);
+        var mean = new double[d];
+        for (int i = 0; i < x.Length; i++) mean[i % d] += x[i] / (double)rows;
+        double err = 0, total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            err += Math.Pow(xhat[i] + p.DecoderBias[i % d] - x[i], 2);
+            total += Math.Pow(x[i] - mean[i % d], 2);
+        }
+        Assert.InRange(l0, 5, 25);
+        Assert.True(err / total < 0.1, $"at inference: FVU {err / total:F4} with L0 {l0:F2}");
+    }
 }
