@@ -18,6 +18,8 @@ public class TrainingJobTests
     [InlineData(SaeArchitecture.BatchTopK, SaeFileLayout.SaeLens, 99UL)]
     [InlineData(SaeArchitecture.AbsTopK, SaeFileLayout.Sparsify, 99UL)]
     [InlineData(SaeArchitecture.AbsTopK, SaeFileLayout.SaeLens, null)]
+    [InlineData(SaeArchitecture.Gated, SaeFileLayout.Sparsify, null)]
+    [InlineData(SaeArchitecture.Gated, SaeFileLayout.SaeLens, 99UL)]
     public void Run_InterruptedAndResumedTwice_SameBitsAsUninterrupted(SaeArchitecture arch, SaeFileLayout format, ulong? dataSeed)
     {
         using var dir = new TempDir();
