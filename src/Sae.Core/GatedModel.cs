@@ -172,6 +172,9 @@ internal sealed class GatedModel : ISaeModel
         Gemm.MultiplyAtB(acts, xhat, grad.DecoderWeight, _n, _d, 2 * rows, threads: threads);
         AddL1DecoderGradient(p, grad, l1Scale);
         // [∂f; ∂relu(π_gate)] [2·rows, n] = [G; G_gate]·W_decᵀ
+        // allocated on first use: a trained SAE (sparse path) never needs this [2·rows, n] matrix
+        if (_gradActs.Length < 2 * half)
+            _gradActs = new float[2 * half];
         var gradActs = _gradActs.AsSpan(0, 2 * half);
         Gemm.MultiplyABt(xhat, p.DecoderWeight, gradActs, 2 * rows, _n, _d, threads: threads);
         GateAndMagnitudeGradients(grad, z, acts[half..], acts[..half], gradActs[half..], gradActs[..half], [], rows, _n, l1Scale, z);
@@ -294,7 +297,6 @@ internal sealed class GatedModel : ISaeModel
         _xhat = new float[2 * rows * _d];
         _z = new float[rows * _n];
         _acts = new float[2 * rows * _n];
-        _gradActs = new float[2 * rows * _n];
         _counts = new int[rows];
     }
 
