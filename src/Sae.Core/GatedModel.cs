@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Sae.Numerics;
 
 namespace Sae.Core;
@@ -128,7 +130,25 @@ internal sealed class GatedModel : ISaeModel
             var gRow = gate.Slice(b * n, n);
             TensorPrimitives.Add(zRow, p.EncoderBias, gRow);
             TensorPrimitives.MultiplyAdd(zRow, scale, bMag, fRow);
-            for (int i = 0; i < n; i++)
+            // 8 lanes at a time, the same selections as the scalar loop that finishes the row
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; i <= n - 8; i += 8)
+                {
+                    var g = Vector256.Create((ReadOnlySpan<float>)gRow.Slice(i, 8));
+                    var m = Vector256.Create((ReadOnlySpan<float>)fRow.Slice(i, 8));
+                    var on = Vector256.GreaterThan(g, Vector256<float>.Zero);
+                    var fires8 = on & Vector256.GreaterThan(m, Vector256<float>.Zero);
+                    Vector256.ConditionalSelect(on, g, Vector256<float>.Zero).CopyTo(gRow.Slice(i, 8));
+                    Vector256.ConditionalSelect(fires8, m, Vector256<float>.Zero).CopyTo(fRow.Slice(i, 8));
+                    uint bits = fires8.ExtractMostSignificantBits();
+                    active += BitOperations.PopCount(bits);
+                    for (; bits != 0 && !fires.IsEmpty; bits &= bits - 1)
+                        fires[i + BitOperations.TrailingZeroCount(bits)]++;
+                }
+            }
+            for (; i < n; i++)
             {
                 if (!(gRow[i] > 0f))
                 {

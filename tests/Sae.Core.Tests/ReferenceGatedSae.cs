@@ -21,6 +21,7 @@ internal sealed class ReferenceGatedSae(SaeConfig config)
         if (grad != null)
             foreach (var g in grad) Array.Clear(g);
         Active = 0;
+        Fires = new long[N];
         double lambda = Config.L1Coefficient * LearningRateSchedule.L1Factor(step, Config.L1WarmupSteps);
         var norms = new double[N];
         for (int i = 0; i < N; i++)
@@ -33,6 +34,9 @@ internal sealed class ReferenceGatedSae(SaeConfig config)
 
     /// <summary>Active latents (f &gt; 0) of the last <see cref="Loss"/>, summed over its batch.</summary>
     public long Active { get; private set; }
+
+    /// <summary>Per latent: the tokens of the last <see cref="Loss"/>'s batch where f &gt; 0.</summary>
+    public long[] Fires { get; private set; } = [];
 
     private double Row(double[][] p, double[] x, int rows, double lambda, double[] norms, double[][]? grad)
     {
@@ -48,7 +52,10 @@ internal sealed class ReferenceGatedSae(SaeConfig config)
             f[i] = piGate[i] > 0 ? Math.Max(piMag[i], 0) : 0;
             gate[i] = Math.Max(piGate[i], 0);
             if (f[i] > 0)
+            {
                 Active++;
+                Fires[i]++;
+            }
         }
         // x̂ = f·W_dec + b_dec and the gate-only x̂_gate = relu(π_gate)·W_dec + b_dec
         double[] err = new double[D], errGate = new double[D];
