@@ -6,7 +6,7 @@ public sealed class SweepCommandTests
     [Theory]
     [InlineData("name: a\nfoo: 1\n", "unknown key 'foo'")]
     [InlineData("name: a\ndataset: {synthetic: {features: 8, dim: 4}}\ngrid: [{architecture: topk, latents: [4], k: [9]}]\ntraining: {steps: 5}\n", "grid[0]")]
-    [InlineData("name: a\ndataset: {synthetic: {features: 8, dim: 4}}\ngrid: [{architecture: gated, latents: [4]}]\ntraining: {steps: 5}\n", "architecture must be topk, relu")]
+    [InlineData("name: a\ndataset: {synthetic: {features: 8, dim: 4}}\ngrid: [{architecture: gate, latents: [4]}]\ntraining: {steps: 5}\n", "architecture must be topk, relu")]
     [InlineData("name: a\ndataset: {synthetic: {features: 8, dim: 4}}\ngrid: [{architecture: topk, latents: [4], k: [2]}]\n", "no steps")]
     [InlineData("name: a\ngrid: [{architecture: topk, latents: [4], k: [2]}]\ntraining: {steps: 5}\n", "dataset needs exactly one of")]
     [InlineData("name: a\ndataset: {path: does-not-exist.npy}\ngrid: [{architecture: topk, latents: [4], k: [2]}]\ntraining: {steps: 5}\n", "does-not-exist.npy")]

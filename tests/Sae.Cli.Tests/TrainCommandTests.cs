@@ -141,6 +141,24 @@ public class TrainCommandTests
         Assert.False(Directory.Exists(dir.File("out")));
     }
 
+    [Fact]
+    public void Train_Gated_WritesSaeLensGatedFilesThatLoadAsGated()
+    {
+        using var dir = new TempDir();
+        string data = WriteData(dir, rows: 500);
+        var r = SaeProcess.Run("train", "--data", data, "--arch", "gated", "--l1", "0.05", "--l1-warmup-steps", "4", "--latents", "64", "--seeds", "3",
+            "--steps", "12", "--batch", "100", "--lr-warmup-steps", "2", "--out", dir.File("out"), "--format", "saelens");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var sae = SaeFiles.Load(dir.File("out", "seed3"));
+        Assert.Equal((SaeArchitecture.Gated, SaeFileLayout.SaeLens), (sae.Architecture, sae.Layout));
+        Assert.Equal(["encoder.weight", "encoder.bias", "W_dec", "b_dec", "r_mag", "b_mag"], sae.Parameters.TensorNames);
+        Assert.Contains(sae.Parameters.Extra("r_mag"), v => v != 0f);
+        using (var file = SafeTensorsFile.Open(dir.File("out", "seed3", "sae_weights.safetensors")))
+            Assert.True(file.Contains("b_gate") && !file.Contains("b_enc"), "SAELens' gated layout names the encoder bias b_gate");
+        Assert.Contains("\"architecture\": \"gated\"", File.ReadAllText(dir.File("out", "seed3", "cfg.json")), StringComparison.Ordinal);
+        Assert.Contains("\"l1_warmup_steps\": 4", File.ReadAllText(dir.File("out", "train.json")), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--k", "0", "--k must be between 1 and --latents = 256 (got 0)")]
     [InlineData("--k", "300", "--k must be between 1 and --latents = 256 (got 300)")]

@@ -106,7 +106,7 @@ public class RecoveryTests
         return err / total;
     }
 
-    private static double MeanBestCosine(ReadOnlySpan<float> truth, float[] decoder, int g, int n, int d, bool signed = false)
+    internal static double MeanBestCosine(ReadOnlySpan<float> truth, float[] decoder, int g, int n, int d, bool signed = false)
     {
         var unit = (float[])decoder.Clone();
         RowOps.NormalizeRows(unit, n, d);

@@ -22,6 +22,8 @@ public class TrainingJobTests
     [InlineData(SaeArchitecture.JumpReLU, SaeFileLayout.SaeLens, 99UL)]
     [InlineData(SaeArchitecture.MatryoshkaBatchTopK, SaeFileLayout.Sparsify, 99UL)]
     [InlineData(SaeArchitecture.MatryoshkaBatchTopK, SaeFileLayout.SaeLens, null)]
+    [InlineData(SaeArchitecture.Gated, SaeFileLayout.Sparsify, null)]
+    [InlineData(SaeArchitecture.Gated, SaeFileLayout.SaeLens, 99UL)]
     public void Run_InterruptedAndResumedTwice_SameBitsAsUninterrupted(SaeArchitecture arch, SaeFileLayout format, ulong? dataSeed)
     {
         using var dir = new TempDir();

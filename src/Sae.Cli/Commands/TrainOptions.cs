@@ -13,7 +13,7 @@ internal sealed class TrainOptions
     public Option<int> Latents { get; } = new("--latents") { Description = "Number of latents n.", Required = true };
     public Option<int> K { get; } = new("--k") { Description = $"{SaeArchitectures.NamesUsing(SaeSettings.K)}: active latents per token.", DefaultValueFactory = _ => 32 };
     public Option<double> L1 { get; } = new("--l1") { Description = "ReLU and Gated: L1 coefficient λ (SAELens default 1e-3; the right value scales with your activations' norm).", DefaultValueFactory = _ => 1e-3 };
-    public Option<int> L1Warmup { get; } = new("--l1-warmup-steps") { Description = "ReLU: steps over which λ ramps up from 0.", DefaultValueFactory = _ => 0 };
+    public Option<int> L1Warmup { get; } = new("--l1-warmup-steps") { Description = "ReLU and Gated: steps over which λ ramps up from 0.", DefaultValueFactory = _ => 0 };
     public Option<bool> MultiTopK { get; } = new("--multi-topk") { Description = "TopK: add sparsify's Multi-TopK loss, FVU(top 4k)/8." };
     public Option<double> AuxKAlpha { get; } = new("--auxk-alpha") { Description = "TopK: weight of the AuxK loss on dead latents (0 = off; 1/32 in Gao et al.).", DefaultValueFactory = _ => 0 };
     public Option<int> ThresholdStartStep { get; } = new("--threshold-start-step") { Description = "BatchTopK: steps before the inference threshold is first measured (dictionary_learning's threshold_start_step).", DefaultValueFactory = _ => 1000 };
