@@ -15,7 +15,7 @@ namespace Sae.Core;
 /// pi_gate_act @ self.W_dec + self.b_dec, unlike the paper's frozen decoder copy. With SAELens'
 /// unconstrained decoder that matters: detached, the L1 term shrinks the decoder rows unopposed
 /// (exp(r_mag) makes up the magnitudes), the gate path can no longer reconstruct and training stalls
-/// dense (measured on the recovery data: L0 ≈ 870 of 1024, best cosine 0.38).
+/// (measured on the recovery data, λ 0.1–1: row norms 0.1 → 0.01–0.03, mean best cosine 0.40–0.56).
 /// SAELens' initialisation (as ReLU+L1) with r_mag = b_mag = 0; no decoder constraint.
 /// Dense GEMMs (f and relu(π_gate) decoded as one [2B, n] matrix) until every token has at most n/8
 /// gate-active latents; then decode and backward run on those latents only (as ReLU+L1's sparse path).
