@@ -37,11 +37,11 @@ public class SummaryFilesTests
         var r = SampleResults.Build();
         string csv = SummaryCsv.Runs(r);
         string[] lines = csv.Split("\r\n");
-        Assert.Equal("run_id,cell,architecture,latents,k,l1,seed,steps,status,attempts,fvu,mse,l0,dead_fraction,tokens,wall_seconds,error", lines[0]);
+        Assert.Equal("run_id,cell,architecture,latents,k,l1,seed,steps,status,attempts,fvu,mse,l0,dead_fraction,tokens,wall_seconds,error,l0_coefficient", lines[0]);
         Assert.Equal(r.Runs.Count + 2, lines.Length); // header, runs, and the empty string after the last CRLF
         Assert.Contains("\"worker lost: out of memory <alloc 2 GiB> & retry budget \"\"3\"\" spent, giving up\"", csv, StringComparison.Ordinal);
-        // a pending run: no k for ReLU, no final metrics, no error
-        Assert.Contains("relu-w512-l0.05-s1000-seed3,relu-w512-l0.05-s1000,relu,512,,0.05,3,1000,Pending,0,,,,,,,", lines);
+        // a pending run: no k for ReLU, no final metrics, no error, no L0 coefficient (JumpReLU's, last so the others keep their columns)
+        Assert.Contains("relu-w512-l0.05-s1000-seed3,relu-w512-l0.05-s1000,relu,512,,0.05,3,1000,Pending,0,,,,,,,,", lines);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class SummaryFilesTests
         string[] lines = SummaryCsv.Cells(SampleResults.Build()).Split("\r\n");
         string row = Assert.Single(lines, l => l.StartsWith("relu-w512-", StringComparison.Ordinal));
         Assert.StartsWith("relu-w512-l0.05-s1000,relu,512,,0.05,1000,1,0,,,,,", row, StringComparison.Ordinal);
-        Assert.Equal(21, row.Split(',').Length);
+        Assert.Equal(22, row.Split(',').Length);
     }
 
     [Fact]
