@@ -90,7 +90,7 @@ public class RecoveryTests
     }
 
     /// <summary>Σ‖f·W_dec + b_dec − x‖² / Σ‖x − mean(x)‖² for f [rows, n], x [rows, d].</summary>
-    private static double InferenceFvu(float[] f, SaeParameters p, float[] x, int rows)
+    internal static double InferenceFvu(float[] f, SaeParameters p, float[] x, int rows)
     {
         int n = p.Latents, d = p.Dimension;
         var xhat = new float[rows * d];
