@@ -10,10 +10,12 @@ namespace Sae.Core;
 /// selection (<see cref="BatchSelection"/>: the k·B largest relu pre-activations of the batch) feeds L
 /// nested reconstructions x̂_l = b_dec + Σ v_bi·W_dec,i over the selected (b, i) with i in G_1 ∪ … ∪ G_l,
 /// so x̂_L is BatchTopK's reconstruction; loss = (1/L)·Σ_l FVU(x̂_l) + α·AuxK with
-/// FVU(x̂) = Σ‖x̂ − x‖² / Σ‖x − mean(x)‖². dictionary_learning averages the levels' summed squared
-/// errors with equal group weights; dividing each by the batch's total variance, as our BatchTopK does
-/// its one term, is the same loss up to that constant scale. AuxK fits the residual of the full x̂_L,
-/// and the reported FVU is x̂_L's (the whole SAE).
+/// FVU(x̂) = Σ‖x̂ − x‖² / Σ‖x − mean(x)‖². dictionary_learning weights each level's squared error (summed
+/// over d, averaged over the batch) by its group weight, 1/L by default, then takes the mean over the
+/// levels: with equal weights Σ_l SSE_l / (B·L²). Ours divides by the batch's total variance instead, as
+/// our BatchTopK does its one term: the same loss up to a constant scale (only AuxK's relative weight
+/// differs, and its normalisation is sparsify's, as in our BatchTopK). AuxK fits the residual of the
+/// full x̂_L, and the reported FVU is x̂_L's (the whole SAE).
 /// </summary>
 /// <remarks>
 /// Backward stays sparse: a selected latent of group g is part of levels g..L, so its gradient is
