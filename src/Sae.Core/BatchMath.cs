@@ -43,6 +43,36 @@ internal static class BatchMath
         return total;
     }
 
+    /// <summary>
+    /// The encoder input's part of ∂b_dec: xc = x − b_dec, so ∂b_dec −= Σ_i s_i·W_enc,i with s_i the
+    /// latent's summed pre-activation gradient over the batch (∂b_enc for most SAEs; Gated's ∂z sums).
+    /// </summary>
+    public static void SubtractEncoderInputGradient(ReadOnlySpan<float> encoderWeight, ReadOnlySpan<float> latentSums, int d, Span<float> gradDecoderBias)
+    {
+        for (int i = 0; i < latentSums.Length; i++)
+        {
+            if (latentSums[i] != 0f)
+                TensorPrimitives.MultiplyAdd(encoderWeight.Slice(i * d, d), -latentSums[i], gradDecoderBias, gradDecoderBias);
+        }
+    }
+
+    /// <summary>
+    /// The derivative of the decoder-norm-weighted L1 (SAELens' ReLU+L1 and Gated): ∂W_dec,i +=
+    /// scale·sums_i·W_dec,i/‖W_dec,i‖ with sums_i the latent's summed activations over the batch.
+    /// </summary>
+    public static void AddL1DecoderGradient(ReadOnlySpan<float> decoderWeight, ReadOnlySpan<float> norms, ReadOnlySpan<float> sums, float scale, int d,
+        Span<float> gradDecoderWeight)
+    {
+        for (int i = 0; i < sums.Length; i++)
+        {
+            if (norms[i] > 0f && sums[i] != 0f)
+            {
+                var g = gradDecoderWeight.Slice(i * d, d);
+                TensorPrimitives.MultiplyAdd(decoderWeight.Slice(i * d, d), scale * sums[i] / norms[i], g, g);
+            }
+        }
+    }
+
     /// <summary>r = x̂ − x in place (x̂ becomes the residual) and returns Σ r² (double).</summary>
     public static double Residual(Span<float> xhat, ReadOnlySpan<float> x)
     {

@@ -190,7 +190,7 @@ internal sealed class GatedModel : ISaeModel
         // b_dec and W_dec from both reconstructions: ∂W_dec = [f; relu(π_gate)]ᵀ·[G; G_gate] + the L1 term
         BatchMath.ColumnSums(xhat, 2 * rows, grad.DecoderBias);
         Gemm.MultiplyAtB(acts, xhat, grad.DecoderWeight, _n, _d, 2 * rows, threads: threads);
-        AddL1DecoderGradient(p, grad, l1Scale);
+        BatchMath.AddL1DecoderGradient(p.DecoderWeight, _norms, _gateSums, l1Scale, _d, grad.DecoderWeight);
         // [∂f; ∂relu(π_gate)] [2·rows, n] = [G; G_gate]·W_decᵀ
         // allocated on first use: a trained SAE (sparse path) never needs this [2·rows, n] matrix
         if (_gradActs.Length < 2 * half)
@@ -200,7 +200,7 @@ internal sealed class GatedModel : ISaeModel
         GateAndMagnitudeGradients(grad, z, acts[half..], acts[..half], gradActs[half..], gradActs[..half], [], rows, _n, l1Scale, z);
         // encoder: ∂W_enc = ∂zᵀ·xc
         Gemm.MultiplyAtB(z, xc, grad.EncoderWeight, _n, _d, rows, threads: threads);
-        AddEncoderInputGradient(p, grad);
+        BatchMath.SubtractEncoderInputGradient(p.EncoderWeight, _sumsZ, _d, grad.DecoderBias);
     }
 
     /// <summary>Backward on the gate-active slots; the same terms as <see cref="Backward"/>, gathered and scattered by latent.</summary>
@@ -221,11 +221,11 @@ internal sealed class GatedModel : ISaeModel
         Array.Clear(grad.DecoderWeight);
         SparseOps.ScatterAddRows(fValues, g, _d, grad.DecoderWeight, [], _workspace, threads);
         SparseOps.ScatterAddRows(gateValues, gGate, _d, grad.DecoderWeight, [], _workspace, threads);
-        AddL1DecoderGradient(p, grad, l1Scale);
+        BatchMath.AddL1DecoderGradient(p.DecoderWeight, _norms, _gateSums, l1Scale, _d, grad.DecoderWeight);
         GateAndMagnitudeGradients(grad, z, gateValues, fValues, gradGateValues, gradFValues, indices, rows, width, l1Scale, gradZ);
         Array.Clear(grad.EncoderWeight);
         SparseOps.ScatterAddRows(gradZ, xc, _d, grad.EncoderWeight, [], _workspace, threads);
-        AddEncoderInputGradient(p, grad);
+        BatchMath.SubtractEncoderInputGradient(p.EncoderWeight, _sumsZ, _d, grad.DecoderBias);
     }
 
     /// <summary>
@@ -262,29 +262,6 @@ internal sealed class GatedModel : ISaeModel
         }
         TensorPrimitives.Multiply(gradR, _scale, gradR);
         TensorPrimitives.MultiplyAdd(gradBMag, _scale, gradBGate, _sumsZ);
-    }
-
-    /// <summary>xc = x − b_dec: ∂b_dec −= Σ_i (Σ_b ∂z_bi)·W_enc,i.</summary>
-    private void AddEncoderInputGradient(SaeParameters p, SaeParameters grad)
-    {
-        for (int i = 0; i < _n; i++)
-        {
-            if (_sumsZ[i] != 0f)
-                TensorPrimitives.MultiplyAdd(p.EncoderWeight.AsSpan(i * _d, _d), -_sumsZ[i], grad.DecoderBias, grad.DecoderBias);
-        }
-    }
-
-    /// <summary>∂W_dec,i += (λ/B)·(Σ_b relu(π_gate)_bi)·W_dec,i/‖W_dec,i‖ (the derivative of the norm-weighted L1).</summary>
-    private void AddL1DecoderGradient(SaeParameters p, SaeParameters grad, float l1Scale)
-    {
-        for (int i = 0; i < _n; i++)
-        {
-            if (_norms[i] > 0f && _gateSums[i] != 0f)
-            {
-                var g = grad.DecoderWeight.AsSpan(i * _d, _d);
-                TensorPrimitives.MultiplyAdd(p.DecoderWeight.AsSpan(i * _d, _d), l1Scale * _gateSums[i] / _norms[i], g, g);
-            }
-        }
     }
 
     public void ConstrainGradient(SaeParameters p, SaeParameters grad, int threads)

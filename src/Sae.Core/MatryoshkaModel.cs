@@ -99,7 +99,7 @@ internal sealed class MatryoshkaModel : ISaeModel
             level.Backward(p, grad, xc, rows, threads);
         if (Config.AuxKAlpha > 0 && _aux.Term.Width > 0)
             _aux.Term.Backward(p, grad, xc, rows, threads);
-        TopKModel.AddInputBiasGradient(p, grad);
+        BatchMath.SubtractEncoderInputGradient(p.EncoderWeight, grad.EncoderBias, p.Dimension, grad.DecoderBias);
 
         BatchSelection.CountFires(_selection, rows, fires);
         return new StepLoss(loss, fvu, _squares[^1] / rows, active / (double)rows, 0);

@@ -114,7 +114,7 @@ internal sealed class ReluL1Model : ISaeModel
         BatchMath.ColumnSums(r, rows, grad.DecoderBias);
         // ∂W_dec = fᵀ·G + L1 term
         Gemm.MultiplyAtB(f, r, grad.DecoderWeight, _n, _d, rows, threads: threads);
-        AddL1DecoderGradient(p, grad, l1Scale);
+        BatchMath.AddL1DecoderGradient(p.DecoderWeight, _norms, _fSums, l1Scale, _d, grad.DecoderWeight);
         // ∂pre [rows, n] = G·W_decᵀ + (λ/B)·‖W_dec,i‖ where pre > 0 (f > 0), else 0
         var gradPre = _gradPre.AsSpan(0, rows * _n);
         Gemm.MultiplyABt(r, p.DecoderWeight, gradPre, rows, _n, _d, threads: threads);
@@ -128,7 +128,7 @@ internal sealed class ReluL1Model : ISaeModel
         // encoder: ∂W_enc = ∂preᵀ·xc, ∂b_enc = Σ_b ∂pre; b_dec through xc = x − b_dec
         Gemm.MultiplyAtB(gradPre, xc, grad.EncoderWeight, _n, _d, rows, threads: threads);
         BatchMath.ColumnSums(gradPre, rows, grad.EncoderBias);
-        AddEncoderInputGradient(p, grad);
+        BatchMath.SubtractEncoderInputGradient(p.EncoderWeight, grad.EncoderBias, _d, grad.DecoderBias);
     }
 
     private void SparseBackward(SaeParameters p, SaeParameters grad, Span<float> xc, Span<float> r, int rows, int width, float l1Scale, int threads)
@@ -145,34 +145,11 @@ internal sealed class ReluL1Model : ISaeModel
         _workspace.Build(indices, rows, width, _n);
         Array.Clear(grad.DecoderWeight);
         SparseOps.ScatterAddRows(values, r, _d, grad.DecoderWeight, [], _workspace, threads);
-        AddL1DecoderGradient(p, grad, l1Scale);
+        BatchMath.AddL1DecoderGradient(p.DecoderWeight, _norms, _fSums, l1Scale, _d, grad.DecoderWeight);
         Array.Clear(grad.EncoderWeight);
         Array.Clear(grad.EncoderBias);
         SparseOps.ScatterAddRows(gv, xc, _d, grad.EncoderWeight, grad.EncoderBias, _workspace, threads);
-        AddEncoderInputGradient(p, grad);
-    }
-
-    /// <summary>∂W_dec,i += (λ/B)·(Σ_b f_bi)·W_dec,i/‖W_dec,i‖ (the derivative of the norm-weighted L1).</summary>
-    private void AddL1DecoderGradient(SaeParameters p, SaeParameters grad, float l1Scale)
-    {
-        for (int i = 0; i < _n; i++)
-        {
-            if (_norms[i] > 0f && _fSums[i] != 0f)
-            {
-                var g = grad.DecoderWeight.AsSpan(i * _d, _d);
-                TensorPrimitives.MultiplyAdd(p.DecoderWeight.AsSpan(i * _d, _d), l1Scale * _fSums[i] / _norms[i], g, g);
-            }
-        }
-    }
-
-    /// <summary>xc = x − b_dec: ∂b_dec −= Σ_b ∂xc_b = Σ_i ∂b_enc,i·W_enc,i.</summary>
-    private void AddEncoderInputGradient(SaeParameters p, SaeParameters grad)
-    {
-        for (int i = 0; i < _n; i++)
-        {
-            if (grad.EncoderBias[i] != 0f)
-                TensorPrimitives.MultiplyAdd(p.EncoderWeight.AsSpan(i * _d, _d), -grad.EncoderBias[i], grad.DecoderBias, grad.DecoderBias);
-        }
+        BatchMath.SubtractEncoderInputGradient(p.EncoderWeight, grad.EncoderBias, _d, grad.DecoderBias);
     }
 
     public void Encode(SaeParameters p, ReadOnlySpan<float> x, int rows, Span<float> activations, int threads) =>

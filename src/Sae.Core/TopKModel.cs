@@ -103,25 +103,11 @@ internal sealed class TopKModel : ISaeModel
             _multi.Backward(p, grad, xc, rows, threads);
         if (Config.AuxKAlpha > 0 && _aux.Term.Width > 0)
             _aux.Term.Backward(p, grad, xc, rows, threads);
-        AddInputBiasGradient(p, grad);
+        BatchMath.SubtractEncoderInputGradient(p.EncoderWeight, grad.EncoderBias, _d, grad.DecoderBias);
 
         CountFires(rows, fires);
         var selected = _main.Values.AsSpan(0, rows * _main.Width);
         return new StepLoss(loss, fvu, fvu * variance / rows, CountActive(selected) / (double)rows, 0);
-    }
-
-    /// <summary>
-    /// The encoder's part of ∂b_dec, once every term's backward has filled ∂b_enc: xc = x − b_dec, so
-    /// ∂b_dec −= Σ_b Σ_j ∂pre[b,j]·W_enc[idx] = Σ_i ∂b_enc[i]·W_enc[i].
-    /// </summary>
-    internal static void AddInputBiasGradient(SaeParameters p, SaeParameters grad)
-    {
-        int d = p.Dimension;
-        for (int i = 0; i < p.Latents; i++)
-        {
-            if (grad.EncoderBias[i] != 0f)
-                TensorPrimitives.MultiplyAdd(p.EncoderWeight.AsSpan(i * d, d), -grad.EncoderBias[i], grad.DecoderBias, grad.DecoderBias);
-        }
     }
 
     /// <summary>Selects the top k (or 4k with Multi-TopK; the main term takes each row's first k, which are the top k), or the batch's top k·B.</summary>
