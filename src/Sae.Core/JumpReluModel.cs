@@ -77,24 +77,21 @@ internal sealed class JumpReluModel : ISaeModel
     {
         Ensure(rows);
         x = x[..(rows * _d)];
-        Span<float> xc = _xc.AsSpan(0, rows * _d), pre = _pre.AsSpan(0, rows * _n), f = _f.AsSpan(0, rows * _n), xhat = _xhat.AsSpan(0, rows * _d);
+        Span<float> xc = _xc.AsSpan(0, rows * _d), pre = _pre.AsSpan(0, rows * _n), xhat = _xhat.AsSpan(0, rows * _d);
         SyncThreshold(p);
         var theta = p.Extra(ThresholdName);
 
-        // encode: pre = (x − b_dec)·W_encᵀ + b_enc; f = pre where pre > θ, else 0
+        // encode: pre = (x − b_dec)·W_encᵀ + b_enc; a latent fires where pre > θ (f itself is formed by the path that needs it)
         BatchMath.SubtractRows(x, p.DecoderBias, rows, xc);
         Gemm.MultiplyABt(xc, p.EncoderWeight, pre, rows, _n, _d, threads: threads);
         long active = 0;
         for (int b = 0; b < rows; b++)
         {
             var preRow = pre.Slice(b * _n, _n);
-            var fRow = f.Slice(b * _n, _n);
             TensorPrimitives.Add(preRow, p.EncoderBias, preRow);
             for (int i = 0; i < _n; i++)
             {
-                bool on = preRow[i] > theta[i];
-                fRow[i] = on ? preRow[i] : 0f;
-                if (on)
+                if (preRow[i] > theta[i])
                 {
                     active++;
                     fires[i]++;
@@ -114,20 +111,34 @@ internal sealed class JumpReluModel : ISaeModel
         bool sparse = width * ReluL1Model.SparseDensityLimit <= _n;
         double l2 = sparse
             ? SparseStep(p, grad, x, xc, pre, theta, rows, Math.Max(width, 1), stepGrad, threads)
-            : DenseStep(p, grad, x, xc, pre, f, xhat, theta, rows, stepGrad, threads);
+            : DenseStep(p, grad, x, xc, pre, xhat, theta, rows, stepGrad, threads);
         // threshold = exp(log_threshold): ∂log_threshold = θ·∂θ
         TensorPrimitives.Multiply(_thetaGrad, theta, grad.Extra(LogThresholdName));
         Array.Clear(grad.Extra(ThresholdName));
-        AddEncoderInputGradient(p, grad);
+        BatchMath.SubtractEncoderInputGradient(p.EncoderWeight, grad.EncoderBias, _d, grad.DecoderBias);
         double mse = l2 / rows;
         double l0 = active / (double)rows;
         return new StepLoss(mse + lambda * l0, l2 / variance, mse, l0, 0);
     }
 
-    /// <summary>Dense: x̂ = f·W_dec + b_dec, ∂f = G·W_decᵀ over every latent; returns Σ‖x̂ − x‖².</summary>
-    private double DenseStep(SaeParameters p, SaeParameters grad, ReadOnlySpan<float> x, ReadOnlySpan<float> xc, ReadOnlySpan<float> pre, ReadOnlySpan<float> f,
+    /// <summary>Dense: f = pre where pre &gt; θ else 0, x̂ = f·W_dec + b_dec, ∂f = G·W_decᵀ over every latent; returns Σ‖x̂ − x‖².</summary>
+    private double DenseStep(SaeParameters p, SaeParameters grad, ReadOnlySpan<float> x, ReadOnlySpan<float> xc, ReadOnlySpan<float> pre,
         Span<float> xhat, float[] theta, int rows, float stepGrad, int threads)
     {
+        // the two [rows, n] matrices only this path needs, allocated on its first use (a trained SAE runs sparse)
+        if (_f.Length < rows * _n)
+        {
+            _f = new float[rows * _n];
+            _gradF = new float[rows * _n];
+        }
+        var f = _f.AsSpan(0, rows * _n);
+        for (int b = 0; b < rows; b++)
+        {
+            var preRow = pre.Slice(b * _n, _n);
+            var fRow = f.Slice(b * _n, _n);
+            for (int i = 0; i < _n; i++)
+                fRow[i] = preRow[i] > theta[i] ? preRow[i] : 0f;
+        }
         Gemm.MultiplyAB(f, p.DecoderWeight, xhat, rows, _d, _n, threads: threads);
         for (int b = 0; b < rows; b++)
             TensorPrimitives.Add(xhat.Slice(b * _d, _d), p.DecoderBias, xhat.Slice(b * _d, _d));
@@ -250,16 +261,6 @@ internal sealed class JumpReluModel : ISaeModel
         }
     }
 
-    /// <summary>xc = x − b_dec: ∂b_dec −= Σ_i ∂b_enc,i·W_enc,i.</summary>
-    private void AddEncoderInputGradient(SaeParameters p, SaeParameters grad)
-    {
-        for (int i = 0; i < _n; i++)
-        {
-            if (grad.EncoderBias[i] != 0f)
-                TensorPrimitives.MultiplyAdd(p.EncoderWeight.AsSpan(i * _d, _d), -grad.EncoderBias[i], grad.DecoderBias, grad.DecoderBias);
-        }
-    }
-
     public void ConstrainGradient(SaeParameters p, SaeParameters grad, int threads)
     {
         // SAELens' JumpReLU SAE has no decoder constraint
@@ -279,7 +280,5 @@ internal sealed class JumpReluModel : ISaeModel
         _xc = new float[rows * _d];
         _xhat = new float[rows * _d];
         _pre = new float[rows * _n];
-        _f = new float[rows * _n];
-        _gradF = new float[rows * _n];
     }
 }
