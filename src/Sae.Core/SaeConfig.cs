@@ -26,6 +26,8 @@ public sealed record SaeConfig
         L0WarmupSteps = l0WarmupSteps;
         JumpReluBandwidth = jumpReluBandwidth;
         JumpReluInitThreshold = jumpReluInitThreshold;
+        if (groups is { Count: > 0 } && SaeArchitectures.Find(architecture) is { } named && !named.Uses(SaeSettings.Groups))
+            throw new SaeInputException($"--groups applies to --arch {SaeArchitectures.NamesUsing(SaeSettings.Groups)} only.");
         // kept as text so that record equality compares the sizes, not an array reference
         GroupsText = string.Join(",", groups is null || groups.Count == 0 ? DefaultGroups(latents, k) : groups);
         Validate();

@@ -169,6 +169,7 @@ public class TrainCommandTests
     [InlineData("--lr", "-1", "--lr must be a finite number > 0")]
     [InlineData("--grad-clip", "abc", "--grad-clip must be a number or none")]
     [InlineData("--format", "onnx", "--format must be sparsify or saelens")]
+    [InlineData("--groups", "64,64,128", "--groups applies to --arch matryoshka only")]
     [InlineData("--tokens", "100", "give exactly one of --tokens and --steps")]
     public void Train_BadSetting_OneLineErrorExit2AndNothingWritten(string option, string value, string expected)
     {
