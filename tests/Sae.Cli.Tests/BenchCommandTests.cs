@@ -34,6 +34,25 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_Train_TimesEveryArchitecture()
+    {
+        var r = SaeProcess.Run("bench", "--only", "train", "--sae", "64,256,32,8", "--threads", "2", "--budget", "0.05");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var rows = doc.RootElement.GetProperty("sae_kernels").EnumerateArray().ToArray();
+        Assert.Equal(new[]
+        {
+            "train_step_topk", "train_step_relu_l1_dense", "train_step_relu_l1_sparse", "train_step_batchtopk", "train_step_abstopk",
+            "train_step_jumprelu", "train_step_jumprelu_sparse", "train_step_gated", "train_step_gated_sparse", "train_step_matryoshka",
+        }, rows.Select(e => e.GetProperty("kernel").GetString()).ToArray());
+        Assert.All(rows, e => Assert.True(e.GetProperty("median_ms").GetDouble() > 0 && e.GetProperty("tokens_per_s").GetDouble() > 0));
+        // the sparse variants really start sparse: fewer active latents than at a fresh initialisation
+        double L0(string kernel) => rows.Single(e => e.GetProperty("kernel").GetString() == kernel).GetProperty("l0").GetDouble();
+        Assert.True(L0("train_step_relu_l1_sparse") < L0("train_step_relu_l1_dense"));
+        Assert.True(L0("train_step_gated_sparse") < L0("train_step_gated"));
+    }
+
+    [Fact]
     public void Bench_LsaLarge_RecoversThePlantedFraction()
     {
         var r = SaeProcess.Run("bench", "--only", "lsa-large", "--lsa", "600,64,0.25,8", "--memory", "1");

@@ -29,7 +29,7 @@ internal static class TrainStepBench
         var t = Timing.Measure(trainer.RunStep, minReps: 3, budgetSeconds);
         var m = trainer.Metrics(0);
         var spec = sae.Spec;
-        // ReLU+L1 and JumpReLU are timed twice (dense and sparse activations); the others once, under their name
+        // ReLU+L1, JumpReLU and Gated are timed twice (dense and sparse activations); the others once, under their name
         string kernel = arch switch
         {
             SaeArchitecture.ReluL1 => encoderBias is null ? "relu_l1_dense" : "relu_l1_sparse",

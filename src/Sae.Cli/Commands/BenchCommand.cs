@@ -162,6 +162,8 @@ internal static class BenchCommand
             kernels.Add(Progress("AbsTopK training step", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.AbsTopK, batch, n, d, k, 0, threads, budget)));
             kernels.Add(Progress("JumpReLU training step, dense activations (fresh init)", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.JumpReLU, batch, n, d, k, 0, threads, budget)));
             kernels.Add(Progress("JumpReLU training step, sparse activations", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.JumpReLU, batch, n, d, k, 0, threads, budget, encoderBias: -0.26f)));
+            kernels.Add(Progress("Gated training step, dense gate (fresh init)", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.Gated, batch, n, d, k, l1, threads, budget)));
+            kernels.Add(Progress("Gated training step, sparse gate", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.Gated, batch, n, d, k, l1, threads, budget, encoderBias: -0.26f)));
             kernels.Add(Progress("Matryoshka BatchTopK training step (default groups)", () => TrainStepBench.Run(Sae.Core.SaeArchitecture.MatryoshkaBatchTopK, batch, n, d, k, 0, threads, budget)));
         }
         return kernels;
