@@ -84,20 +84,9 @@ internal sealed class JumpReluModel : ISaeModel
         // encode: pre = (x − b_dec)·W_encᵀ + b_enc; a latent fires where pre > θ (f itself is formed by the path that needs it)
         BatchMath.SubtractRows(x, p.DecoderBias, rows, xc);
         Gemm.MultiplyABt(xc, p.EncoderWeight, pre, rows, _n, _d, threads: threads);
-        long active = 0;
-        for (int b = 0; b < rows; b++)
-        {
-            var preRow = pre.Slice(b * _n, _n);
-            TensorPrimitives.Add(preRow, p.EncoderBias, preRow);
-            for (int i = 0; i < _n; i++)
-            {
-                if (preRow[i] > theta[i])
-                {
-                    active++;
-                    fires[i]++;
-                }
-            }
-        }
+        if (_counts.Length < rows)
+            _counts = new int[rows];
+        long active = JumpRelu.Scan(pre, p.EncoderBias, theta, _bandwidth, rows, _n, _counts, fires, threads);
 
         double lambda = Config.L0Coefficient * LearningRateSchedule.L1Factor(step, Config.L0WarmupSteps);
         double variance = BatchMath.TotalVariance(x, rows, _mean, _row, threads);
@@ -107,7 +96,9 @@ internal sealed class JumpReluModel : ISaeModel
         // the latents the backward needs per token: the active ones and those within ε/2 below θ (the window);
         // sparse when every token has at most n/8 of them (a trained SAE), else dense GEMMs. Either way a
         // choice of the data only, and θ's gradient sums in the same (token, latent) order.
-        int width = CountSlots(pre, theta, rows);
+        int width = 0;
+        for (int b = 0; b < rows; b++)
+            width = Math.Max(width, _counts[b]);
         bool sparse = width * ReluL1Model.SparseDensityLimit <= _n;
         double l2 = sparse
             ? SparseStep(p, grad, x, xc, pre, theta, rows, Math.Max(width, 1), stepGrad, threads)
@@ -132,13 +123,7 @@ internal sealed class JumpReluModel : ISaeModel
             _gradF = new float[rows * _n];
         }
         var f = _f.AsSpan(0, rows * _n);
-        for (int b = 0; b < rows; b++)
-        {
-            var preRow = pre.Slice(b * _n, _n);
-            var fRow = f.Slice(b * _n, _n);
-            for (int i = 0; i < _n; i++)
-                fRow[i] = preRow[i] > theta[i] ? preRow[i] : 0f;
-        }
+        JumpRelu.Activate(pre, theta, rows, _n, f, threads);
         Gemm.MultiplyAB(f, p.DecoderWeight, xhat, rows, _d, _n, threads: threads);
         for (int b = 0; b < rows; b++)
             TensorPrimitives.Add(xhat.Slice(b * _d, _d), p.DecoderBias, xhat.Slice(b * _d, _d));
@@ -150,17 +135,8 @@ internal sealed class JumpReluModel : ISaeModel
         Gemm.MultiplyAtB(f, r, grad.DecoderWeight, _n, _d, rows, threads: threads);
         var gradF = _gradF.AsSpan(0, rows * _n);
         Gemm.MultiplyABt(r, p.DecoderWeight, gradF, rows, _n, _d, threads: threads);
-        for (int b = 0; b < rows; b++)
-        {
-            var preRow = pre.Slice(b * _n, _n);
-            var gRow = gradF.Slice(b * _n, _n);
-            for (int i = 0; i < _n; i++)
-            {
-                AddThresholdGradient(i, preRow[i], gRow[i], theta[i], stepGrad);
-                if (!(preRow[i] > theta[i]))
-                    gRow[i] = 0f;
-            }
-        }
+        // θ's straight-through gradient, and ∂f → ∂pre (zero where the latent does not fire)
+        JumpRelu.Backward(pre, gradF, theta, _bandwidth, _inverseBandwidth, stepGrad, rows, _n, _thetaGrad, threads);
         // encoder: ∂W_enc = ∂preᵀ·xc, ∂b_enc = Σ_b ∂pre
         Gemm.MultiplyAtB(gradF, xc, grad.EncoderWeight, _n, _d, rows, threads: threads);
         BatchMath.ColumnSums(gradF, rows, grad.EncoderBias);
@@ -180,7 +156,7 @@ internal sealed class JumpReluModel : ISaeModel
         }
         Span<float> values = _values.AsSpan(0, slots), gv = _gradValues.AsSpan(0, slots);
         Span<int> indices = _indices.AsSpan(0, slots);
-        GatherSlots(pre, theta, rows, width, values, indices);
+        JumpRelu.GatherSlots(pre, theta, _bandwidth, rows, _n, width, _counts, values, indices, threads);
         var xhat = _xhat.AsSpan(0, rows * _d);
         SparseOps.Decode(values, indices, p.DecoderWeight, p.DecoderBias, rows, width, _n, _d, xhat, threads);
         double l2 = BatchMath.Residual(xhat, x);
@@ -216,49 +192,6 @@ internal sealed class JumpReluModel : ISaeModel
         float u = (pre - theta) / _bandwidth;
         if (u > -0.5f && u < 0.5f)
             _thetaGrad[i] += -(theta / _bandwidth) * gradF - _inverseBandwidth * stepGrad;
-    }
-
-    /// <summary>Whether latent i of a token is a slot: active (pre &gt; θ) or inside the window below θ.</summary>
-    private bool IsSlot(float pre, float theta) => pre > theta || (pre - theta) / _bandwidth > -0.5f;
-
-    /// <summary>_counts[b] = the slots of token b; returns the largest.</summary>
-    private int CountSlots(ReadOnlySpan<float> pre, float[] theta, int rows)
-    {
-        if (_counts.Length < rows)
-            _counts = new int[rows];
-        int max = 0;
-        for (int b = 0; b < rows; b++)
-        {
-            var row = pre.Slice(b * _n, _n);
-            int c = 0;
-            for (int i = 0; i < _n; i++)
-            {
-                if (IsSlot(row[i], theta[i]))
-                    c++;
-            }
-            _counts[b] = c;
-            max = Math.Max(max, c);
-        }
-        return max;
-    }
-
-    /// <summary>Each token's slots in increasing latent order: value f (pre when active, else 0), then padding (0 at latent 0).</summary>
-    private void GatherSlots(ReadOnlySpan<float> pre, float[] theta, int rows, int width, Span<float> values, Span<int> indices)
-    {
-        values.Clear();
-        indices.Clear();
-        for (int b = 0; b < rows; b++)
-        {
-            var row = pre.Slice(b * _n, _n);
-            int slot = b * width;
-            for (int i = 0; i < _n; i++)
-            {
-                if (!IsSlot(row[i], theta[i]))
-                    continue;
-                values[slot] = row[i] > theta[i] ? row[i] : 0f;
-                indices[slot++] = i;
-            }
-        }
     }
 
     public void ConstrainGradient(SaeParameters p, SaeParameters grad, int threads)
