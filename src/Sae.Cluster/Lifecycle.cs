@@ -126,6 +126,26 @@ public static class Lifecycle
     public static WorkState? Cancel(WorkState s, string reason) =>
         s.Status == Idle(s.Kind) ? s with { Status = Failed, Version = s.Version + 1, Error = reason } : null;
 
+    /// <summary>
+    /// Finished work whose outputs are gone from the store (<paramref name="missing"/>: a storage rollback or restore, an
+    /// emulator killed before it saved) is done again: back to idle, its completing attempt marked as having lost its
+    /// outputs. A Failed comparison reopens too (it may have failed on a run's missing SAE), with its failures reset.
+    /// Null when it is not finished.
+    /// </summary>
+    public static WorkState? Reopen(WorkState s, string missing) =>
+        s.IsTerminal
+            ? s with
+            {
+                Status = Idle(s.Kind),
+                Version = s.Version + 1,
+                Failures = 0,
+                CompletedAt = null,
+                Result = null,
+                Error = $"outputs missing from the store ({missing}): done again",
+                History = s.History.Select(a => a.Outcome == "completed" ? a with { Outcome = "completed, outputs lost" } : a).ToArray(),
+            }
+            : null;
+
     private static bool Holds(WorkState s, string owner) => s.Status == Active(s.Kind) && s.Owner == owner;
 
     private static AttemptRecord[] CloseOpenAttempt(IReadOnlyList<AttemptRecord> history, string outcome) =>

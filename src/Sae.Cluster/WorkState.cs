@@ -74,6 +74,6 @@ public sealed record WorkState
 /// <param name="Owner">The worker.</param>
 /// <param name="StartedAt">When it claimed.</param>
 /// <param name="ResumedFromStep">The checkpoint step stored at claim time (runs).</param>
-/// <param name="Outcome">null while running, then "completed", "failed: …", "lease expired", "taken over" or "released (worker stopping)".</param>
+/// <param name="Outcome">null while running, then "completed", "failed: …", "lease expired", "taken over", "released (worker stopping)" or "completed, outputs lost" (the work was done again).</param>
 /// <param name="LastCheckpoint">The last checkpoint step this attempt stored (a later attempt must resume at or after it).</param>
 public sealed record AttemptRecord(int Attempt, string Owner, DateTimeOffset StartedAt, long ResumedFromStep, string? Outcome, long LastCheckpoint = 0);

@@ -166,6 +166,24 @@ public class LifecycleTests
     }
 
     [Fact]
+    public void Reopen_Completed_IdleWithoutResultAndAttemptMarkedLost()
+    {
+        var done = Lifecycle.Complete(Claimed(), "w1", T0, new JsonObject { ["fvu"] = 0.25 })!;
+        var s = Lifecycle.Reopen(done, "sweeps/x/runs/r/final/cfg.json");
+        Assert.NotNull(s);
+        Assert.Equal((Lifecycle.Pending, done.Version + 1), (s.Status, s.Version));
+        Assert.Null(s.Result);
+        Assert.Null(s.CompletedAt);
+        Assert.Contains("sweeps/x/runs/r/final/cfg.json", s.Error, StringComparison.Ordinal);
+        Assert.Equal("completed, outputs lost", Assert.Single(s.History).Outcome);
+        // it can be claimed again, as attempt 2
+        Assert.Equal(2, Lifecycle.Claim(s, "w2", T0, Lease)!.Attempts);
+    }
+
+    [Fact]
+    public void Reopen_Active_Null() => Assert.Null(Lifecycle.Reopen(Claimed(), "x"));
+
+    [Fact]
     public void Complete_NotOwner_Null() => Assert.Null(Lifecycle.Complete(Claimed("w1"), "w2", T0, null));
 
     [Fact]

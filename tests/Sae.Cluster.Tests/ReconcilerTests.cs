@@ -184,4 +184,68 @@ public sealed class ReconcilerTests : IDisposable
         var state = await _rig.ComparisonAsync(plan, c);
         Assert.Equal((Lifecycle.Waiting, "lease expired"), (state.Status, state.History[^1].Outcome));
     }
+
+    [Fact]
+    public async Task ReconcileAsync_FinishedButOutputsLost_ReopenedAndDoneAgainWithSameBits()
+    {
+        var plan = await _rig.SubmitAsync();
+        await _reconciler.ReconcileAsync(plan, enqueueIdle: true);
+        await SweepRig.DrainAsync(_rig.Worker("w1"));
+        var run = plan.Runs[1];
+        var c = plan.Comparisons[0];
+        string weights = $"{StoreLayout.Final(plan.SweepId, run.RunId)}/{Sae.Core.SaeFiles.WeightsFile(plan.Document.Layout)}";
+        string matches = StoreLayout.ComparisonMatches(plan.SweepId, c.ComparisonId);
+        var before = (await _rig.Blobs.ReadAsync(weights))!.Content;
+        var beforeMatches = (await _rig.Blobs.ReadAsync(matches))!.Content;
+        // what a storage rollback does: the state documents say Completed, the outputs are gone
+        await _rig.Blobs.DeleteAsync(weights);
+        await _rig.Blobs.DeleteAsync(matches);
+
+        var (result, snapshot) = await _reconciler.ReconcileAndReadAsync(plan, enqueueIdle: false);
+
+        // the run goes back with its job; the comparison waits for it (TrainAttempt enqueues it once the run is done)
+        Assert.Equal(new ReconcileResult(0, 1, 0, 2), result);
+        Assert.False(snapshot.IsFinished);
+        Assert.Equal((Lifecycle.Pending, Lifecycle.Waiting), (snapshot.Runs[run.RunId].Status, snapshot.Comparisons[c.ComparisonId].Status));
+        Assert.Contains(weights, snapshot.Runs[run.RunId].Error, StringComparison.Ordinal);
+
+        await SweepRig.DrainAsync(_rig.Worker("w2"));
+
+        var (again, finished) = await _reconciler.ReconcileAndReadAsync(plan, enqueueIdle: false);
+        Assert.Equal(new ReconcileResult(0, 0, 0), again);
+        Assert.True(finished.IsFinished);
+        Assert.Equal(before, (await _rig.Blobs.ReadAsync(weights))!.Content);
+        Assert.Equal(beforeMatches, (await _rig.Blobs.ReadAsync(matches))!.Content);
+        var s = finished.Runs[run.RunId];
+        Assert.Equal(["completed, outputs lost", "completed"], s.History.Select(a => a.Outcome));
+        // done again from its last stored checkpoint, not from scratch
+        Assert.Equal(s.History[0].LastCheckpoint, s.History[1].ResumedFromStep);
+        Assert.Equal(["completed, outputs lost", "completed"], finished.Comparisons[c.ComparisonId].History.Select(a => a.Outcome));
+        Assert.Equal(["completed"], finished.Runs[plan.Runs[0].RunId].History.Select(a => a.Outcome));
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_ComparisonFailedOnLostRunSae_BothDoneAgain()
+    {
+        var plan = await _rig.SubmitAsync();
+        await _reconciler.ReconcileAsync(plan, enqueueIdle: true);
+        var worker = _rig.Worker("w1");
+        while (await _rig.Queues.Train.CountAsync() > 0)
+            await worker.RunOnceAsync(CancellationToken.None);
+        var run = plan.Runs[0];
+        foreach (string name in await _rig.Blobs.ListAsync(StoreLayout.Final(plan.SweepId, run.RunId) + "/"))
+            await _rig.Blobs.DeleteAsync(name);
+        await SweepRig.DrainAsync(worker);
+        var c = plan.Comparisons[0];
+        Assert.Equal(Lifecycle.Failed, (await _rig.ComparisonAsync(plan, c)).Status);
+
+        var result = await _reconciler.ReconcileAsync(plan, enqueueIdle: false);
+        await SweepRig.DrainAsync(worker);
+
+        Assert.Equal(new ReconcileResult(0, 1, 0, 2), result);
+        var (_, snapshot) = await _reconciler.ReconcileAndReadAsync(plan, enqueueIdle: false);
+        Assert.True(snapshot.IsFinished);
+        Assert.Equal(Lifecycle.Completed, snapshot.Comparisons[c.ComparisonId].Status);
+        Assert.Equal(Lifecycle.Completed, snapshot.Runs[run.RunId].Status);
+    }
 }

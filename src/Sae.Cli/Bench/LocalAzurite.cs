@@ -36,9 +36,22 @@ internal sealed class LocalAzurite : IDisposable
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};"
         + $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;";
 
-    /// <summary>Kills the emulator (SIGKILL) and starts it again on the same ports and data.</summary>
+    /// <summary>
+    /// Stops the emulator as an outage (SIGTERM: it stops listening, connections drop) and starts it again on the same
+    /// ports and data. Not SIGKILL: Azurite keeps blob and queue metadata in memory and saves it every 5 s (LokiJS
+    /// autosaveInterval 5000, with --location too), so a SIGKILL silently loses writes it has already acknowledged —
+    /// real Storage never does, and a test of the workers' recovery would then fail on the emulator's losses. On
+    /// SIGTERM it saves its databases before it exits.
+    /// </summary>
     public void Restart()
     {
+        if (_process is { HasExited: false })
+        {
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+                term.WaitForExit();
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(30)))
+                throw new InvalidOperationException("Azurite did not stop within 30 s of SIGTERM.");
+        }
         Stop();
         Start();
     }

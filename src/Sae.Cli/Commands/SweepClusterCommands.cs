@@ -69,12 +69,13 @@ internal static class SweepClusterCommands
             using var cancel = new CtrlC();
             var entities = new EntityStore(connection.Blobs);
             var plan = SweepSubmitter.ResolveAsync(connection.Blobs, r.GetValue(sweep)).GetAwaiter().GetResult();
-            return WatchAsync(entities, plan, TimeSpan.FromSeconds(Math.Max(0.1, r.GetValue(every))), cancel.Token).GetAwaiter().GetResult();
+            return WatchAsync(new Reconciler(entities, connection.Queues), entities, plan, TimeSpan.FromSeconds(Math.Max(0.1, r.GetValue(every))), cancel.Token)
+                .GetAwaiter().GetResult();
         });
         return command;
     }
 
-    private static async Task<int> WatchAsync(EntityStore entities, SweepPlan plan, TimeSpan every, CancellationToken cancel)
+    private static async Task<int> WatchAsync(Reconciler reconciler, EntityStore entities, SweepPlan plan, TimeSpan every, CancellationToken cancel)
     {
         string last = "";
         try
@@ -82,6 +83,9 @@ internal static class SweepClusterCommands
             while (true)
             {
                 var snapshot = await SweepSnapshot.ReadAsync(entities, plan, cancel).ConfigureAwait(false);
+                // "finished" is said only once the outputs are checked in the store (work whose outputs are gone is reopened)
+                if (snapshot.IsFinished)
+                    (_, snapshot) = await reconciler.ReconcileAndReadAsync(plan, enqueueIdle: false, cancel: cancel).ConfigureAwait(false);
                 string line = Describe(snapshot, entities.Now);
                 if (line != last)
                 {
