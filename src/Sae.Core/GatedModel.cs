@@ -81,7 +81,7 @@ internal sealed class GatedModel : ISaeModel
         if (sparse)
         {
             width = Math.Max(width, 1);
-            GatherGateActive(f, gate, rows, width);
+            GatherGateActive(f, gate, rows, width, threads);
             int slots = rows * width;
             Span<int> indices = _indices.AsSpan(0, slots);
             SparseOps.Decode(_fValues.AsSpan(0, slots), indices, p.DecoderWeight, p.DecoderBias, rows, width, _n, _d, xhat[..(rows * _d)], threads);
@@ -171,13 +171,10 @@ internal sealed class GatedModel : ISaeModel
     }
 
     /// <summary>The gate-active latents of each row (relu(π_gate) &gt; 0) as [rows, width] slots: indices, relu(π_gate) and f (0 in padding).</summary>
-    private void GatherGateActive(ReadOnlySpan<float> f, ReadOnlySpan<float> gate, int rows, int width)
+    private void GatherGateActive(ReadOnlySpan<float> f, ReadOnlySpan<float> gate, int rows, int width, int threads)
     {
-        int slots = rows * width;
-        EnsureSparse(slots);
-        ActiveSet.Gather(gate, rows, _n, width, _gateValues, _indices);
-        for (int s = 0; s < slots; s++)
-            _fValues[s] = _gateValues[s] > 0f ? f[s / width * _n + _indices[s]] : 0f;
+        EnsureSparse(rows * width);
+        ActiveSet.Gather(gate, f, rows, _n, width, _counts, _gateValues, _fValues, _indices, threads);
     }
 
     /// <summary>Dense backward; the residuals r, r_gate are in xhat ([2·rows, d]); overwrites z with ∂z.</summary>
