@@ -1,6 +1,4 @@
-using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 using Sae.Numerics;
 
 namespace Sae.Core;
@@ -71,17 +69,20 @@ internal sealed class GatedModel : ISaeModel
         BatchMath.SubtractRows(x, p.DecoderBias, rows, xc);
         Gemm.MultiplyABt(xc, p.EncoderWeight, z, rows, _n, _d, threads: threads);
         TensorPrimitives.Exp(p.Extra(RMagName), _scale);
-        long active = Activate(p, _scale, z, f, gate, rows, fires);
+        // with each token's gate-active latents (_counts), each latent's firing tokens and Σ_b relu(π_gate) (the L1's batch sums)
+        long active = Gated.Activate(z, p.EncoderBias, _scale, p.Extra(BMagName), rows, _n, f, gate, _counts, fires, _gateSums, threads);
 
         // sparse when every token has at most n/8 gate-active latents (f and relu(π_gate) are zero elsewhere,
         // and so are all their gradients): decode and backward touch only those; else dense GEMMs.
         // The choice depends on the data only, never on the thread count.
-        int width = ActiveSet.Count(gate, rows, _n, _counts);
+        int width = 0;
+        for (int b = 0; b < rows; b++)
+            width = Math.Max(width, _counts[b]);
         bool sparse = width * ReluL1Model.SparseDensityLimit <= _n;
         if (sparse)
         {
             width = Math.Max(width, 1);
-            GatherGateActive(f, gate, rows, width);
+            GatherGateActive(f, gate, rows, width, threads);
             int slots = rows * width;
             Span<int> indices = _indices.AsSpan(0, slots);
             SparseOps.Decode(_fValues.AsSpan(0, slots), indices, p.DecoderWeight, p.DecoderBias, rows, width, _n, _d, xhat[..(rows * _d)], threads);
@@ -99,7 +100,6 @@ internal sealed class GatedModel : ISaeModel
         double l2Gate = BatchMath.Residual(xhat[(rows * _d)..], x);
 
         RowOps.RowNorms(p.DecoderWeight, _n, _d, _norms, threads);
-        BatchMath.ColumnSums(gate, rows, _gateSums);
         double l1 = TensorPrimitives.Dot(_gateSums, _norms) / rows;
         double lambda = Config.L1Coefficient * LearningRateSchedule.L1Factor(step, Config.L1WarmupSteps);
         double variance = BatchMath.TotalVariance(x, rows, _mean, _row, threads);
@@ -112,72 +112,11 @@ internal sealed class GatedModel : ISaeModel
         return new StepLoss(mse + lambda * l1 + l2Gate / rows, l2 / variance, mse, active / (double)rows, l1);
     }
 
-    /// <summary>
-    /// f = relu(π_mag) where π_gate &gt; 0, else 0, and gate = relu(π_gate), from z (each [rows, n]);
-    /// scale = exp(r_mag). Unless <paramref name="fires"/> is empty, counts each latent's tokens with
-    /// f &gt; 0 into it. Returns the number of f &gt; 0.
-    /// </summary>
-    private static long Activate(SaeParameters p, ReadOnlySpan<float> scale, ReadOnlySpan<float> z, Span<float> f, Span<float> gate, int rows,
-        Span<long> fires)
-    {
-        int n = p.Latents;
-        var bMag = p.Extra(BMagName);
-        long active = 0;
-        for (int b = 0; b < rows; b++)
-        {
-            var zRow = z.Slice(b * n, n);
-            var fRow = f.Slice(b * n, n);
-            var gRow = gate.Slice(b * n, n);
-            TensorPrimitives.Add(zRow, p.EncoderBias, gRow);
-            TensorPrimitives.MultiplyAdd(zRow, scale, bMag, fRow);
-            // 8 lanes at a time, the same selections as the scalar loop that finishes the row
-            int i = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; i <= n - 8; i += 8)
-                {
-                    var g = Vector256.Create((ReadOnlySpan<float>)gRow.Slice(i, 8));
-                    var m = Vector256.Create((ReadOnlySpan<float>)fRow.Slice(i, 8));
-                    var on = Vector256.GreaterThan(g, Vector256<float>.Zero);
-                    var fires8 = on & Vector256.GreaterThan(m, Vector256<float>.Zero);
-                    Vector256.ConditionalSelect(on, g, Vector256<float>.Zero).CopyTo(gRow.Slice(i, 8));
-                    Vector256.ConditionalSelect(fires8, m, Vector256<float>.Zero).CopyTo(fRow.Slice(i, 8));
-                    uint bits = fires8.ExtractMostSignificantBits();
-                    active += BitOperations.PopCount(bits);
-                    for (; bits != 0 && !fires.IsEmpty; bits &= bits - 1)
-                        fires[i + BitOperations.TrailingZeroCount(bits)]++;
-                }
-            }
-            for (; i < n; i++)
-            {
-                if (!(gRow[i] > 0f))
-                {
-                    gRow[i] = 0f;
-                    fRow[i] = 0f;
-                }
-                else if (fRow[i] > 0f)
-                {
-                    active++;
-                    if (!fires.IsEmpty)
-                        fires[i]++;
-                }
-                else
-                {
-                    fRow[i] = 0f;
-                }
-            }
-        }
-        return active;
-    }
-
     /// <summary>The gate-active latents of each row (relu(π_gate) &gt; 0) as [rows, width] slots: indices, relu(π_gate) and f (0 in padding).</summary>
-    private void GatherGateActive(ReadOnlySpan<float> f, ReadOnlySpan<float> gate, int rows, int width)
+    private void GatherGateActive(ReadOnlySpan<float> f, ReadOnlySpan<float> gate, int rows, int width, int threads)
     {
-        int slots = rows * width;
-        EnsureSparse(slots);
-        ActiveSet.Gather(gate, rows, _n, width, _gateValues, _indices);
-        for (int s = 0; s < slots; s++)
-            _fValues[s] = _gateValues[s] > 0f ? f[s / width * _n + _indices[s]] : 0f;
+        EnsureSparse(rows * width);
+        ActiveSet.Gather(gate, f, rows, _n, width, _counts, _gateValues, _fValues, _indices, threads);
     }
 
     /// <summary>Dense backward; the residuals r, r_gate are in xhat ([2·rows, d]); overwrites z with ∂z.</summary>
@@ -197,7 +136,10 @@ internal sealed class GatedModel : ISaeModel
             _gradActs = new float[2 * half];
         var gradActs = _gradActs.AsSpan(0, 2 * half);
         Gemm.MultiplyABt(xhat, p.DecoderWeight, gradActs, 2 * rows, _n, _d, threads: threads);
-        GateAndMagnitudeGradients(grad, z, acts[half..], acts[..half], gradActs[half..], gradActs[..half], [], rows, _n, l1Scale, z);
+        // z becomes ∂z; ∂b_gate, ∂b_mag and Σ_b ∂π_mag·z summed over the tokens in order
+        Gated.Backward(z, acts[half..], acts[..half], gradActs[half..], gradActs[..half], _norms, _scale, l1Scale, rows, _n,
+            grad.EncoderBias, grad.Extra(BMagName), grad.Extra(RMagName), threads);
+        ScaleMagnitudeGradients(grad);
         // encoder: ∂W_enc = ∂zᵀ·xc
         Gemm.MultiplyAtB(z, xc, grad.EncoderWeight, _n, _d, rows, threads: threads);
         BatchMath.SubtractEncoderInputGradient(p.EncoderWeight, _sumsZ, _d, grad.DecoderBias);
@@ -222,20 +164,20 @@ internal sealed class GatedModel : ISaeModel
         SparseOps.ScatterAddRows(fValues, g, _d, grad.DecoderWeight, [], _workspace, threads);
         SparseOps.ScatterAddRows(gateValues, gGate, _d, grad.DecoderWeight, [], _workspace, threads);
         BatchMath.AddL1DecoderGradient(p.DecoderWeight, _norms, _gateSums, l1Scale, _d, grad.DecoderWeight);
-        GateAndMagnitudeGradients(grad, z, gateValues, fValues, gradGateValues, gradFValues, indices, rows, width, l1Scale, gradZ);
+        SparseGateAndMagnitudeGradients(grad, z, gateValues, fValues, gradGateValues, gradFValues, indices, rows, width, l1Scale, gradZ);
+        ScaleMagnitudeGradients(grad);
         Array.Clear(grad.EncoderWeight);
         SparseOps.ScatterAddRows(gradZ, xc, _d, grad.EncoderWeight, [], _workspace, threads);
         BatchMath.SubtractEncoderInputGradient(p.EncoderWeight, _sumsZ, _d, grad.DecoderBias);
     }
 
     /// <summary>
-    /// Over [rows, width] slots (latent i = indices[s], or the slot's column when indices is empty: the
-    /// dense layout), where relu(π_gate) &gt; 0: ∂π_gate = ∂relu(π_gate) + (λ/B)·‖W_dec,i‖, ∂π_mag = ∂f where
-    /// f &gt; 0 (else 0); ∂b_gate = Σ_b ∂π_gate, ∂b_mag = Σ_b ∂π_mag, ∂r_mag = exp(r)·Σ_b ∂π_mag·z (batch sums in
-    /// row order); gradZ[s] = ∂z = ∂π_gate + exp(r)·∂π_mag (0 elsewhere; may be z itself in the dense
-    /// layout). Also _sumsZ = Σ_b ∂z = ∂b_gate + exp(r)·∂b_mag.
+    /// <see cref="Gated.Backward"/> over [rows, width] slots (latent i = indices[s]): where relu(π_gate) &gt; 0,
+    /// ∂π_gate = ∂relu(π_gate) + (λ/B)·‖W_dec,i‖, ∂π_mag = ∂f where f &gt; 0 (else 0); ∂b_gate = Σ_b ∂π_gate,
+    /// ∂b_mag = Σ_b ∂π_mag, ∂r_mag = Σ_b ∂π_mag·z until <see cref="ScaleMagnitudeGradients"/> (batch sums in row
+    /// order); gradZ[s] = ∂z = ∂π_gate + exp(r)·∂π_mag (0 elsewhere).
     /// </summary>
-    private void GateAndMagnitudeGradients(SaeParameters grad, ReadOnlySpan<float> z, ReadOnlySpan<float> gate, ReadOnlySpan<float> f,
+    private void SparseGateAndMagnitudeGradients(SaeParameters grad, ReadOnlySpan<float> z, ReadOnlySpan<float> gate, ReadOnlySpan<float> f,
         ReadOnlySpan<float> gradGate, ReadOnlySpan<float> gradF, ReadOnlySpan<int> indices, int rows, int width, float l1Scale, Span<float> gradZ)
     {
         Span<float> gradBGate = grad.EncoderBias, gradBMag = grad.Extra(BMagName), gradR = grad.Extra(RMagName);
@@ -246,7 +188,7 @@ internal sealed class GatedModel : ISaeModel
         {
             for (int j = 0; j < width; j++)
             {
-                int s = b * width + j, i = indices.IsEmpty ? j : indices[s];
+                int s = b * width + j, i = indices[s];
                 float dz = 0f;
                 if (gate[s] > 0f)
                 {
@@ -260,8 +202,14 @@ internal sealed class GatedModel : ISaeModel
                 gradZ[s] = dz;
             }
         }
+    }
+
+    /// <summary>∂r_mag = exp(r)·Σ_b ∂π_mag·z, and _sumsZ = Σ_b ∂z = ∂b_gate + exp(r)·∂b_mag.</summary>
+    private void ScaleMagnitudeGradients(SaeParameters grad)
+    {
+        var gradR = grad.Extra(RMagName);
         TensorPrimitives.Multiply(gradR, _scale, gradR);
-        TensorPrimitives.MultiplyAdd(gradBMag, _scale, gradBGate, _sumsZ);
+        TensorPrimitives.MultiplyAdd(grad.Extra(BMagName), _scale, grad.EncoderBias, _sumsZ);
     }
 
     public void ConstrainGradient(SaeParameters p, SaeParameters grad, int threads)
@@ -283,7 +231,8 @@ internal sealed class GatedModel : ISaeModel
         BatchMath.SubtractRows(x[..(rows * _d)], p.DecoderBias, rows, xc);
         Gemm.MultiplyABt(xc, p.EncoderWeight, z, rows, _n, _d, threads: threads);
         TensorPrimitives.Exp(p.Extra(RMagName), scale);
-        Activate(p, scale, z, activations[..(rows * _n)], gate, rows, []);
+        Gated.Activate(z, p.EncoderBias, scale, p.Extra(BMagName), rows, _n, activations[..(rows * _n)], gate, new int[rows], new long[_n],
+            new float[_n], threads);
     }
 
     private void Ensure(int rows)

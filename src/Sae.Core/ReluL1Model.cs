@@ -64,21 +64,19 @@ internal sealed class ReluL1Model : ISaeModel
         // encode: f [rows, n] = relu((x − b_dec)·W_encᵀ + b_enc)
         BatchMath.SubtractRows(x, p.DecoderBias, rows, xc);
         Gemm.MultiplyABt(xc, p.EncoderWeight, f, rows, _n, _d, threads: threads);
-        for (int b = 0; b < rows; b++)
-        {
-            var row = f.Slice(b * _n, _n);
-            TensorPrimitives.Add(row, p.EncoderBias, row);
-            TensorPrimitives.Max(row, 0f, row);
-        }
+        // with each token's active latents (_counts), each latent's firing tokens and Σ_b f (the L1's batch sums)
+        long active = ReluL1.Forward(f, p.EncoderBias, rows, _n, _counts, fires, _fSums, threads);
         // sparse when every token has at most n/8 active latents (a trained ReLU SAE): decode and backward
         // then touch only active latents; otherwise dense GEMMs. Either way the choice depends on the data only.
-        int width = ActiveSet.Count(f, rows, _n, _counts);
+        int width = 0;
+        for (int b = 0; b < rows; b++)
+            width = Math.Max(width, _counts[b]);
         bool sparse = width * SparseDensityLimit <= _n;
         if (sparse)
         {
             width = Math.Max(width, 1);
             EnsureSparse(rows * width);
-            ActiveSet.Gather(f, rows, _n, width, _values, _indices);
+            ActiveSet.Gather(f, rows, _n, width, _counts, _values, _indices, threads);
             SparseOps.Decode(_values.AsSpan(0, rows * width), _indices.AsSpan(0, rows * width), p.DecoderWeight, p.DecoderBias, rows, width, _n, _d, xhat, threads);
         }
         else
@@ -92,12 +90,9 @@ internal sealed class ReluL1Model : ISaeModel
         double l2 = BatchMath.Residual(xhat, x);
 
         RowOps.RowNorms(p.DecoderWeight, _n, _d, _norms, threads);
-        BatchMath.ColumnSums(f, rows, _fSums);
         double l1 = TensorPrimitives.Dot(_fSums, _norms) / rows;
         double lambda = Config.L1Coefficient * LearningRateSchedule.L1Factor(step, Config.L1WarmupSteps);
         double mse = l2 / rows;
-        long active = SumCounts(rows);
-        CountFires(f, rows, sparse ? width : 0, fires);
         double variance = BatchMath.TotalVariance(x, rows, _mean, _row, threads);
 
         if (sparse)
@@ -118,16 +113,10 @@ internal sealed class ReluL1Model : ISaeModel
         // ∂pre [rows, n] = G·W_decᵀ + (λ/B)·‖W_dec,i‖ where pre > 0 (f > 0), else 0
         var gradPre = _gradPre.AsSpan(0, rows * _n);
         Gemm.MultiplyABt(r, p.DecoderWeight, gradPre, rows, _n, _d, threads: threads);
-        for (int b = 0; b < rows; b++)
-        {
-            var gRow = gradPre.Slice(b * _n, _n);
-            var fRow = f.Slice(b * _n, _n);
-            for (int i = 0; i < _n; i++)
-                gRow[i] = fRow[i] > 0f ? gRow[i] + l1Scale * _norms[i] : 0f;
-        }
-        // encoder: ∂W_enc = ∂preᵀ·xc, ∂b_enc = Σ_b ∂pre; b_dec through xc = x − b_dec
+        // with ∂b_enc = Σ_b ∂pre
+        ReluL1.Backward(f, gradPre, _norms, l1Scale, rows, _n, grad.EncoderBias, threads);
+        // encoder: ∂W_enc = ∂preᵀ·xc; b_dec through xc = x − b_dec
         Gemm.MultiplyAtB(gradPre, xc, grad.EncoderWeight, _n, _d, rows, threads: threads);
-        BatchMath.ColumnSums(gradPre, rows, grad.EncoderBias);
         BatchMath.SubtractEncoderInputGradient(p.EncoderWeight, grad.EncoderBias, _d, grad.DecoderBias);
     }
 
@@ -178,37 +167,6 @@ internal sealed class ReluL1Model : ISaeModel
 
     public void ConstrainParameters(SaeParameters p, int threads)
     {
-    }
-
-    private long SumCounts(int rows)
-    {
-        long active = 0;
-        for (int b = 0; b < rows; b++)
-            active += _counts[b];
-        return active;
-    }
-
-    /// <summary>fires[i] += tokens where latent i is active: from the gathered slots on the sparse path (width &gt; 0), else by scanning f.</summary>
-    private void CountFires(ReadOnlySpan<float> f, int rows, int width, Span<long> fires)
-    {
-        if (width > 0)
-        {
-            for (int s = 0; s < rows * width; s++)
-            {
-                if (_values[s] > 0f)
-                    fires[_indices[s]]++;
-            }
-            return;
-        }
-        for (int b = 0; b < rows; b++)
-        {
-            var row = f.Slice(b * _n, _n);
-            for (int i = 0; i < _n; i++)
-            {
-                if (row[i] > 0f)
-                    fires[i]++;
-            }
-        }
     }
 
     private void Ensure(int rows)

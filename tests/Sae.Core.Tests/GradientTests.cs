@@ -194,7 +194,7 @@ public class GradientTests
         Sae.Numerics.Gemm.MultiplyABt(xc, p.EncoderWeight, f, rows, 64, 6);
         for (int b = 0; b < rows; b++)
             for (int i = 0; i < 64; i++) f[b * 64 + i] = Math.Max(0, f[b * 64 + i] + p.EncoderBias[i]);
-        int width = ActiveSet.Count(f, rows, 64, counts);
+        int width = Sae.Numerics.ActiveSet.Count(f, rows, 64, counts);
         Assert.InRange(width, 1, 64 / ReluL1Model.SparseDensityLimit);
         AssertMatchesReference(config, p, x, rows);
     }
