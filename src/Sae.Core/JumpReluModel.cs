@@ -135,11 +135,10 @@ internal sealed class JumpReluModel : ISaeModel
         Gemm.MultiplyAtB(f, r, grad.DecoderWeight, _n, _d, rows, threads: threads);
         var gradF = _gradF.AsSpan(0, rows * _n);
         Gemm.MultiplyABt(r, p.DecoderWeight, gradF, rows, _n, _d, threads: threads);
-        // θ's straight-through gradient, and ∂f → ∂pre (zero where the latent does not fire)
-        JumpRelu.Backward(pre, gradF, theta, _bandwidth, _inverseBandwidth, stepGrad, rows, _n, _thetaGrad, threads);
-        // encoder: ∂W_enc = ∂preᵀ·xc, ∂b_enc = Σ_b ∂pre
+        // θ's straight-through gradient, ∂f → ∂pre (zero where the latent does not fire) and ∂b_enc = Σ_b ∂pre
+        JumpRelu.Backward(pre, gradF, theta, _bandwidth, _inverseBandwidth, stepGrad, rows, _n, _thetaGrad, grad.EncoderBias, threads);
+        // encoder: ∂W_enc = ∂preᵀ·xc
         Gemm.MultiplyAtB(gradF, xc, grad.EncoderWeight, _n, _d, rows, threads: threads);
-        BatchMath.ColumnSums(gradF, rows, grad.EncoderBias);
         return l2;
     }
 

@@ -86,25 +86,28 @@ public static unsafe class JumpRelu
     /// <summary>
     /// Dense backward through the jump: adds θ's straight-through gradient to <paramref name="thetaGrad"/>
     /// (per (token, latent) in the window: −(θ/ε)·∂f − (1/ε)·<paramref name="stepGrad"/>, tokens in order)
-    /// and turns ∂f into ∂pre in place (zero where the latent does not fire). <paramref name="inverseBandwidth"/>
+    /// turns ∂f into ∂pre in place (zero where the latent does not fire) and writes ∂b_enc = Σ_b ∂pre (tokens in
+    /// order) to <paramref name="biasGrad"/>. <paramref name="inverseBandwidth"/>
     /// is 1/ε as the caller rounds it (SAELens: the float64 quotient, then float32); <paramref name="stepGrad"/>
     /// is the L0 step's gradient per (token, latent), λ₀ / rows.
     /// </summary>
     public static void Backward(ReadOnlySpan<float> pre, Span<float> grad, ReadOnlySpan<float> theta, float bandwidth, float inverseBandwidth,
-        float stepGrad, int rows, int n, Span<float> thetaGrad, int threads)
+        float stepGrad, int rows, int n, Span<float> thetaGrad, Span<float> biasGrad, int threads)
     {
         CheckShapes(pre.Length, theta.Length, rows, n);
         Check.AtLeast(grad.Length, (long)rows * n, "rows·n", nameof(grad));
         Check.Length(thetaGrad.Length, n, "n", nameof(thetaGrad));
+        Check.Length(biasGrad.Length, n, "n", nameof(biasGrad));
+        biasGrad.Clear();
         Check.Threads(threads);
         int blocks = Partition.Count(n, LatentsPerBlock);
-        fixed (float* pPre = pre, pGrad = grad, pTheta = theta, pThetaGrad = thetaGrad)
+        fixed (float* pPre = pre, pGrad = grad, pTheta = theta, pThetaGrad = thetaGrad, pBiasGrad = biasGrad)
         {
-            float* ps = pPre, gs = pGrad, ts = pTheta, tgs = pThetaGrad;
+            float* ps = pPre, gs = pGrad, ts = pTheta, tgs = pThetaGrad, bgs = pBiasGrad;
             Partition.For(blocks, threads, c =>
             {
                 int first = c * LatentsPerBlock, count = Math.Min(LatentsPerBlock, n - first);
-                BackwardBlock(ps, gs, ts, bandwidth, inverseBandwidth, stepGrad, rows, n, first, count, tgs);
+                BackwardBlock(ps, gs, ts, bandwidth, inverseBandwidth, stepGrad, rows, n, first, count, tgs, bgs);
             });
         }
     }
@@ -226,11 +229,12 @@ public static unsafe class JumpRelu
     }
 
     private static void BackwardBlock(float* pre, float* grad, float* theta, float bandwidth, float inverseBandwidth, float stepGrad,
-        int rows, int n, int first, int count, float* thetaGrad)
+        int rows, int n, int first, int count, float* thetaGrad, float* biasGrad)
     {
         int w = Vector<float>.Count, vectorEnd = Vector.IsHardwareAccelerated ? count - (count % w) : 0;
         float* th = theta + first;
         float* acc = thetaGrad + first;
+        float* biasAcc = biasGrad + first;
         var bw = new Vector<float>(bandwidth);
         var half = new Vector<float>(0.5f);
         var minusHalf = new Vector<float>(-0.5f);
@@ -250,7 +254,9 @@ public static unsafe class JumpRelu
                 // adding +0 outside the window leaves every sum's bits as skipping it does (the sums start at +0)
                 var term = (-(t / bw) * gv) - stepTerm;
                 (Vector.Load(acc + j) + Vector.ConditionalSelect(inWindow, term, Vector<float>.Zero)).Store(acc + j);
-                Vector.ConditionalSelect(Vector.GreaterThan(v, t), gv, Vector<float>.Zero).Store(g + j);
+                var dPre = Vector.ConditionalSelect(Vector.GreaterThan(v, t), gv, Vector<float>.Zero);
+                dPre.Store(g + j);
+                (Vector.Load(biasAcc + j) + dPre).Store(biasAcc + j);
             }
             for (; j < count; j++)
             {
@@ -259,6 +265,7 @@ public static unsafe class JumpRelu
                     acc[j] += (-(th[j] / bandwidth) * g[j]) - (inverseBandwidth * stepGrad);
                 if (!(row[j] > th[j]))
                     g[j] = 0f;
+                biasAcc[j] += g[j];
             }
         }
     }

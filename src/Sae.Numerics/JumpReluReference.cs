@@ -43,8 +43,9 @@ internal static class JumpReluReference
     }
 
     public static void Backward(ReadOnlySpan<float> pre, Span<float> grad, ReadOnlySpan<float> theta, float bandwidth, float inverseBandwidth,
-        float stepGrad, int rows, int n, Span<float> thetaGrad)
+        float stepGrad, int rows, int n, Span<float> thetaGrad, Span<float> biasGrad)
     {
+        biasGrad.Clear();
         for (int b = 0; b < rows; b++)
         {
             for (int i = 0; i < n; i++)
@@ -55,6 +56,7 @@ internal static class JumpReluReference
                     thetaGrad[i] += (-(theta[i] / bandwidth) * grad[(b * n) + i]) - (inverseBandwidth * stepGrad);
                 if (!(v > theta[i]))
                     grad[(b * n) + i] = 0f;
+                biasGrad[i] += grad[(b * n) + i];
             }
         }
     }

@@ -76,7 +76,8 @@ public class JumpReluTests
         var expectedGrad = (float[])grad.Clone();
         var expectedThetaGrad = new float[n];
         const float stepGrad = 1e-3f;
-        JumpReluReference.Backward(pre, expectedGrad, theta, Bandwidth, InverseBandwidth, stepGrad, rows, n, expectedThetaGrad);
+        var expectedBiasGrad = new float[n];
+        JumpReluReference.Backward(pre, expectedGrad, theta, Bandwidth, InverseBandwidth, stepGrad, rows, n, expectedThetaGrad, expectedBiasGrad);
         Assert.True(rows * n < 100 || expectedThetaGrad.Count(g => g != 0f) > n / 2, "most latents get a threshold gradient");
         foreach (int threads in new[] { 1, 2, 3 })
         {
@@ -85,7 +86,9 @@ public class JumpReluTests
             TestData.AssertBitsEqual(expectedF, f, $"f, {threads} threads");
             var g = (float[])grad.Clone();
             var thetaGrad = new float[n];
-            JumpRelu.Backward(pre, g, theta, Bandwidth, InverseBandwidth, stepGrad, rows, n, thetaGrad, threads);
+            var biasGrad = Enumerable.Repeat(5f, n).ToArray();
+            JumpRelu.Backward(pre, g, theta, Bandwidth, InverseBandwidth, stepGrad, rows, n, thetaGrad, biasGrad, threads);
+            TestData.AssertBitsEqual(expectedBiasGrad, biasGrad, $"∂b_enc, {threads} threads");
             TestData.AssertBitsEqual(expectedGrad, g, $"∂pre, {threads} threads");
             TestData.AssertBitsEqual(expectedThetaGrad, thetaGrad, $"∂θ, {threads} threads");
         }
