@@ -8,15 +8,12 @@ namespace Sae.Numerics;
 /// The elementwise passes of a Gated SAE's training step (SAELens' GatedTrainingSAE) over z =
 /// (x − b_dec)·W_encᵀ [rows, n]: the gate and magnitude activations with the counts and sums the step
 /// needs, and the dense backward's gate and magnitude gradients. Vectorised (<see cref="Vector{T}"/>)
-/// and multi-threaded over fixed blocks of <see cref="LatentsPerBlock"/> latents, each latent's sum
+/// and multi-threaded over fixed blocks of latents (<see cref="LatentBlocks"/>), each latent's sum
 /// running over the tokens in order, so the bits are those of the plain loops in
 /// <see cref="GatedReference"/> whatever the thread count or vector width.
 /// </summary>
 public static unsafe class Gated
 {
-    /// <summary>Latents per chunk of the per-latent passes (4 KiB of a row's floats).</summary>
-    internal const int LatentsPerBlock = 1024;
-
     /// <summary>
     /// gate = relu(π_gate) with π_gate = z + <paramref name="gateBias"/>, and f = π_mag where π_gate &gt; 0 and
     /// π_mag &gt; 0, else 0, with π_mag = (z·<paramref name="scale"/>) + <paramref name="magBias"/> (a product
@@ -38,31 +35,12 @@ public static unsafe class Gated
         Check.Length(fires.Length, n, "n", nameof(fires));
         Check.Length(gateSums.Length, n, "n", nameof(gateSums));
         Check.Threads(threads);
-        int blocks = Partition.Count(n, LatentsPerBlock);
-        // each block writes its tokens' gate counts to its own row of the scratch, and its f > 0 total
-        var blockCounts = new int[blocks * rows];
-        var blockActive = new long[blocks];
         fixed (float* pZ = z, pGateBias = gateBias, pScale = scale, pMagBias = magBias, pF = f, pGate = gate, pSums = gateSums)
         fixed (long* pFires = fires)
         {
             var a = new ActivateArgs(pZ, pGateBias, pScale, pMagBias, pF, pGate, pFires, pSums, rows, n);
-            Partition.For(blocks, threads, c =>
-            {
-                int first = c * LatentsPerBlock, count = Math.Min(LatentsPerBlock, n - first);
-                blockActive[c] = ActivateBlock(a, first, count, blockCounts.AsSpan(c * rows, rows));
-            });
+            return LatentBlocks.ForCounting(n, rows, threads, gateCounts, (first, count, rowCounts) => ActivateBlock(a, first, count, rowCounts));
         }
-        long active = 0;
-        foreach (long x in blockActive)
-            active += x;
-        for (int b = 0; b < rows; b++)
-        {
-            int s = 0;
-            for (int c = 0; c < blocks; c++)
-                s += blockCounts[(c * rows) + b];
-            gateCounts[b] = s;
-        }
-        return active;
     }
 
     /// <summary>
@@ -92,11 +70,7 @@ public static unsafe class Gated
         fixed (float* pGradGateBias = gradGateBias, pGradMagBias = gradMagBias, pGradMagSum = gradMagSum)
         {
             var a = new BackwardArgs(pZ, pGate, pF, pGradGate, pGradF, pNorms, pScale, pGradGateBias, pGradMagBias, pGradMagSum, l1Scale, rows, n);
-            Partition.For(Partition.Count(n, LatentsPerBlock), threads, c =>
-            {
-                int first = c * LatentsPerBlock;
-                BackwardBlock(a, first, Math.Min(LatentsPerBlock, n - first));
-            });
+            LatentBlocks.For(n, threads, (first, count) => BackwardBlock(a, first, count));
         }
     }
 

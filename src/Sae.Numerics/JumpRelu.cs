@@ -9,7 +9,7 @@ namespace Sae.Numerics;
 /// (SAELens' JumpReLU with a rectangle-kernel straight-through estimator of bandwidth ε): which
 /// latents fire (pre &gt; θ), which lie in the estimator's window below θ, the activations, and θ's
 /// gradient. Vectorised (<see cref="Vector{T}"/>) and multi-threaded over fixed chunks: per-latent
-/// results over blocks of <see cref="LatentsPerBlock"/> latents (each latent's sum runs over the
+/// results over the fixed blocks of <see cref="LatentBlocks"/> (each latent's sum runs over the
 /// tokens in order), per-token results over blocks of rows; so the bits are those of the plain loops
 /// in <see cref="JumpReluReference"/> whatever the thread count or vector width.
 /// </summary>
@@ -19,9 +19,6 @@ namespace Sae.Numerics;
 /// </remarks>
 public static unsafe class JumpRelu
 {
-    /// <summary>Latents per chunk of the per-latent passes (4 KiB of a row's floats).</summary>
-    internal const int LatentsPerBlock = 1024;
-
     /// <summary>
     /// Adds the encoder bias to every row of <paramref name="pre"/> in place, counts each token's slots
     /// into <paramref name="slotCounts"/> and each latent's firing tokens into <paramref name="fires"/>
@@ -35,32 +32,14 @@ public static unsafe class JumpRelu
         Check.AtLeast(slotCounts.Length, rows, "rows", nameof(slotCounts));
         Check.Length(fires.Length, n, "n", nameof(fires));
         Check.Threads(threads);
-        int blocks = Partition.Count(n, LatentsPerBlock);
-        // each block writes its tokens' slot counts and its firing total to its own row of the scratch
-        var blockSlots = new int[blocks * rows];
-        var blockActive = new long[blocks];
         fixed (float* pPre = pre, pBias = bias, pTheta = theta)
         fixed (long* pFires = fires)
         {
             float* ps = pPre, bs = pBias, ts = pTheta;
             long* fs = pFires;
-            Partition.For(blocks, threads, c =>
-            {
-                int first = c * LatentsPerBlock, count = Math.Min(LatentsPerBlock, n - first);
-                blockActive[c] = ScanBlock(ps, bs, ts, bandwidth, rows, n, first, count, blockSlots.AsSpan(c * rows, rows), fs);
-            });
+            return LatentBlocks.ForCounting(n, rows, threads, slotCounts,
+                (first, count, rowSlots) => ScanBlock(ps, bs, ts, bandwidth, rows, n, first, count, rowSlots, fs));
         }
-        long active = 0;
-        foreach (long a in blockActive)
-            active += a;
-        for (int b = 0; b < rows; b++)
-        {
-            int s = 0;
-            for (int c = 0; c < blocks; c++)
-                s += blockSlots[(c * rows) + b];
-            slotCounts[b] = s;
-        }
-        return active;
     }
 
     /// <summary>f[b, i] = pre[b, i] where pre &gt; θ_i, else 0.</summary>
@@ -100,15 +79,10 @@ public static unsafe class JumpRelu
         Check.Length(biasGrad.Length, n, "n", nameof(biasGrad));
         biasGrad.Clear();
         Check.Threads(threads);
-        int blocks = Partition.Count(n, LatentsPerBlock);
         fixed (float* pPre = pre, pGrad = grad, pTheta = theta, pThetaGrad = thetaGrad, pBiasGrad = biasGrad)
         {
             float* ps = pPre, gs = pGrad, ts = pTheta, tgs = pThetaGrad, bgs = pBiasGrad;
-            Partition.For(blocks, threads, c =>
-            {
-                int first = c * LatentsPerBlock, count = Math.Min(LatentsPerBlock, n - first);
-                BackwardBlock(ps, gs, ts, bandwidth, inverseBandwidth, stepGrad, rows, n, first, count, tgs, bgs);
-            });
+            LatentBlocks.For(n, threads, (first, count) => BackwardBlock(ps, gs, ts, bandwidth, inverseBandwidth, stepGrad, rows, n, first, count, tgs, bgs));
         }
     }
 

@@ -8,15 +8,12 @@ namespace Sae.Numerics;
 /// The elementwise passes of a ReLU+L1 SAE's training step (SAELens' standard SAE) over its
 /// activations f [rows, n]: the forward's bias and ReLU with the counts and sums the step needs, and
 /// the dense backward's ∂pre. Vectorised (<see cref="Vector{T}"/>) and multi-threaded over fixed
-/// blocks of <see cref="LatentsPerBlock"/> latents, each latent's sum running over the tokens in
+/// blocks of latents (<see cref="LatentBlocks"/>), each latent's sum running over the tokens in
 /// order, so the bits are those of the plain loops in <see cref="ReluL1Reference"/> whatever the
 /// thread count or vector width.
 /// </summary>
 public static unsafe class ReluL1
 {
-    /// <summary>Latents per chunk of the per-latent passes (4 KiB of a row's floats).</summary>
-    internal const int LatentsPerBlock = 1024;
-
     /// <summary>
     /// f = relu(pre + bias) in place, row by row (as <c>TensorPrimitives.Add</c> then <c>TensorPrimitives.Max(·, 0)</c>:
     /// −0 becomes +0, NaN stays); <paramref name="counts"/>[b] = token b's latents with f &gt; 0, <paramref name="fires"/>[i]
@@ -31,29 +28,20 @@ public static unsafe class ReluL1
         Check.Length(fires.Length, n, "n", nameof(fires));
         Check.Length(sums.Length, n, "n", nameof(sums));
         Check.Threads(threads);
-        int blocks = Partition.Count(n, LatentsPerBlock);
-        // each block writes its tokens' counts to its own row of the scratch
-        var blockCounts = new int[blocks * rows];
         fixed (float* pF = f, pBias = bias, pSums = sums)
         fixed (long* pFires = fires)
         {
             float* fs = pF, bs = pBias, ss = pSums;
             long* fi = pFires;
-            Partition.For(blocks, threads, c =>
+            LatentBlocks.ForCounting(n, rows, threads, counts, (first, count, rowCounts) =>
             {
-                int first = c * LatentsPerBlock, count = Math.Min(LatentsPerBlock, n - first);
-                ForwardBlock(fs, bs, rows, n, first, count, blockCounts.AsSpan(c * rows, rows), fi, ss);
+                ForwardBlock(fs, bs, rows, n, first, count, rowCounts, fi, ss);
+                return 0;
             });
         }
         long active = 0;
         for (int b = 0; b < rows; b++)
-        {
-            int s = 0;
-            for (int c = 0; c < blocks; c++)
-                s += blockCounts[(c * rows) + b];
-            counts[b] = s;
-            active += s;
-        }
+            active += counts[b];
         return active;
     }
 
@@ -73,11 +61,7 @@ public static unsafe class ReluL1
         fixed (float* pF = f, pGrad = grad, pNorms = norms, pSums = sums)
         {
             float* fs = pF, gs = pGrad, ns = pNorms, ss = pSums;
-            Partition.For(Partition.Count(n, LatentsPerBlock), threads, c =>
-            {
-                int first = c * LatentsPerBlock, count = Math.Min(LatentsPerBlock, n - first);
-                BackwardBlock(fs, gs, ns, l1Scale, rows, n, first, count, ss);
-            });
+            LatentBlocks.For(n, threads, (first, count) => BackwardBlock(fs, gs, ns, l1Scale, rows, n, first, count, ss));
         }
     }
 

@@ -28,7 +28,7 @@ public class GatedTests
 
     public static TheoryData<int, int> Shapes() => new()
     {
-        { 1, 1 }, { 3, 7 }, { 5, 33 }, { 17, 1024 }, { 37, 2100 }, { 64, 3 * Gated.LatentsPerBlock }, { 0, 40 },
+        { 1, 1 }, { 3, 7 }, { 5, 33 }, { 17, 1024 }, { 37, 2100 }, { 64, 3 * LatentBlocks.Size }, { 0, 40 },
     };
 
     [Theory]

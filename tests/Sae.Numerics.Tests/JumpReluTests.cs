@@ -39,7 +39,7 @@ public class JumpReluTests
 
     public static TheoryData<int, int> Shapes() => new()
     {
-        { 1, 1 }, { 3, 7 }, { 5, 33 }, { 17, 1024 }, { 37, 2100 }, { 64, 3 * JumpRelu.LatentsPerBlock }, { 0, 40 },
+        { 1, 1 }, { 3, 7 }, { 5, 33 }, { 17, 1024 }, { 37, 2100 }, { 64, 3 * LatentBlocks.Size }, { 0, 40 },
     };
 
     [Theory]

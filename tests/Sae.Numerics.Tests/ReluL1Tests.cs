@@ -27,7 +27,7 @@ public class ReluL1Tests
 
     public static TheoryData<int, int> Shapes() => new()
     {
-        { 1, 1 }, { 3, 7 }, { 5, 33 }, { 17, 1024 }, { 37, 2100 }, { 64, 3 * ReluL1.LatentsPerBlock }, { 0, 40 },
+        { 1, 1 }, { 3, 7 }, { 5, 33 }, { 17, 1024 }, { 37, 2100 }, { 64, 3 * LatentBlocks.Size }, { 0, 40 },
     };
 
     [Theory]
