@@ -43,7 +43,7 @@ internal static class BenchCommand
         };
         var l1Option = new Option<double>("--l1")
         {
-            Description = "L1 coefficient of the ReLU+L1 training-step benchmark (higher = sparser activations).",
+            Description = "L1 coefficient of the ReLU+L1 and Gated training-step benchmarks (higher = sparser activations).",
             DefaultValueFactory = _ => 1e-3,
         };
         var lsaSizes = new Option<string>("--lsa-sizes")
