@@ -171,48 +171,6 @@ public class GatedTests
         Assert.Equal(reference.Fires, Enumerable.Range(0, n).Select(i => (long)Enumerable.Range(0, rows).Count(b => f[b * n + i] > 0f)));
     }
 
-    private static Trainer MakeTrainer(int threads, ulong[] seeds)
-    {
-        var data = InMemoryActivations.Random(90, 24, 7);
-        var sae = new SaeConfig(SaeArchitecture.Gated, dimension: 24, latents: 40, l1Coefficient: 0.05, l1WarmupSteps: 2);
-        var train = new TrainConfig(batchSize: 32, steps: 6, learningRate: 1e-2, warmupSteps: 2, gradClip: 1.0, threads: threads);
-        var t = new Trainer(sae, train, seeds, data);
-        t.Initialize();
-        return t;
-    }
-
-    [Fact]
-    public void RunStep_ThreadCounts_GiveIdenticalBits()
-    {
-        var trainers = new[] { MakeTrainer(1, [3]), MakeTrainer(2, [3]), MakeTrainer(3, [3]) };
-        var initial = trainers[0].Parameters(0).Clone();
-        for (int s = 0; s < 6; s++)
-            foreach (var t in trainers) t.RunStep();
-        var one = trainers[0].Parameters(0);
-        Assert.Equal(TensorNames, one.TensorNames);
-        for (int t = 0; t < one.Tensors.Count; t++)
-        {
-            Assert.NotEqual(initial.Tensors[t], one.Tensors[t]);
-            Assert.Equal(one.Tensors[t], trainers[1].Parameters(0).Tensors[t]);
-            Assert.Equal(one.Tensors[t], trainers[2].Parameters(0).Tensors[t]);
-        }
-    }
-
-    [Fact]
-    public void RunStep_SeveralSeedsInOnePass_SameAsEachAlone()
-    {
-        var together = MakeTrainer(2, [0, 5, 9]);
-        var alone = MakeTrainer(2, [5]);
-        for (int s = 0; s < 4; s++)
-        {
-            together.RunStep();
-            alone.RunStep();
-        }
-        for (int t = 0; t < alone.Parameters(0).Tensors.Count; t++)
-            Assert.Equal(alone.Parameters(0).Tensors[t], together.Parameters(1).Tensors[t]);
-        Assert.NotEqual(together.Parameters(0).EncoderWeight, together.Parameters(1).EncoderWeight);
-    }
-
     [Theory]
     [InlineData(SaeFileLayout.Sparsify, "sae.safetensors", "encoder.weight,encoder.bias,W_dec,b_dec,r_mag,b_mag", "\"activation\": \"gated\"")]
     [InlineData(SaeFileLayout.SaeLens, "sae_weights.safetensors", "W_enc,b_gate,W_dec,b_dec,r_mag,b_mag", "\"architecture\": \"gated\"")]

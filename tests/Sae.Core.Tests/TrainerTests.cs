@@ -2,7 +2,13 @@ namespace Sae.Core.Tests;
 
 public class TrainerTests
 {
-    public static TheoryData<SaeArchitecture> Architectures() => GradientTests.Architectures();
+    /// <summary>Every architecture: those of the gradient tests, and Gated (whose gradients GatedTests checks against its own reference).</summary>
+    public static TheoryData<SaeArchitecture> Architectures()
+    {
+        var all = GradientTests.Architectures();
+        all.Add(SaeArchitecture.Gated);
+        return all;
+    }
 
     // thresholdStartStep 2: BatchTopK's threshold is first measured at step 3 and updated after that
     private static SaeConfig Small(SaeArchitecture arch) => new(arch, dimension: 24, latents: 40, k: 4, l1Coefficient: 0.05, l1WarmupSteps: 2, thresholdStartStep: 2);
@@ -23,6 +29,7 @@ public class TrainerTests
         var one = Make(arch, 1, [3]);
         var two = Make(arch, 2, [3]);
         var three = Make(arch, 3, [3]);
+        var initial = one.Parameters(0).Clone();
         for (int s = 0; s < 6; s++)
         {
             one.RunStep();
@@ -32,6 +39,8 @@ public class TrainerTests
         Assert.Equal(4 + one.Sae.Spec.ExtraTensors.Count, one.Parameters(0).Tensors.Count);
         for (int t = 0; t < one.Parameters(0).Tensors.Count; t++)
         {
+            // every tensor, extras included, was trained (or, for thresholds, measured)
+            Assert.NotEqual(initial.Tensors[t], one.Parameters(0).Tensors[t]);
             Assert.Equal(one.Parameters(0).Tensors[t], two.Parameters(0).Tensors[t]);
             Assert.Equal(one.Parameters(0).Tensors[t], three.Parameters(0).Tensors[t]);
         }
