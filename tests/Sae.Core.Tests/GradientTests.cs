@@ -199,7 +199,8 @@ public class GradientTests
         AssertMatchesReference(config, p, x, rows);
     }
 
-    private static long[] AssertMatchesReference(SaeConfig config, SaeParameters p, float[] x, int rows)
+    /// <summary>The model's loss and every gradient (extras included) at step 2 against <see cref="ReferenceSae"/>; returns the fires counted.</summary>
+    internal static long[] AssertMatchesReference(SaeConfig config, SaeParameters p, float[] x, int rows)
     {
         var arch = config.Architecture;
         var model = config.Spec.CreateModel(config);

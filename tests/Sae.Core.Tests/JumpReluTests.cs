@@ -160,20 +160,6 @@ public class JumpReluTests
         Assert.InRange(widest, 1, n / ReluL1Model.SparseDensityLimit);
         Assert.True(inWindow > 0);
 
-        var grad = new SaeParameters(n, d, config.Spec.ExtraTensors);
-        var loss = model.ForwardBackward(p, x, rows, step: 2, grad, new long[n], new long[n], threads: 2);
-        var reference = new ReferenceSae(config);
-        var pd = ReferenceSae.ToDouble(p);
-        var expected = pd.Select(t => new double[t.Length]).ToArray();
-        double expectedLoss = reference.Loss(pd, x, rows, 2, expected);
-        Assert.Equal(expectedLoss, loss.Loss, 1e-5 * Math.Abs(expectedLoss));
-        for (int t = 0; t < expected.Length; t++)
-        {
-            double scale = expected[t].Max(Math.Abs) + 1e-12;
-            for (int i = 0; i < expected[t].Length; i++)
-                Assert.True(Math.Abs(grad.Tensors[t][i] - expected[t][i]) <= 2e-5 * scale,
-                    $"{grad.TensorNames[t]}[{i}]: {grad.Tensors[t][i]} vs reference {expected[t][i]}");
-        }
-        Assert.Contains(expected[4], g => g != 0);
+        GradientTests.AssertMatchesReference(config, p, x, rows);
     }
 }
