@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 
 namespace Sae.Numerics;
 
@@ -13,34 +12,10 @@ namespace Sae.Numerics;
 /// </summary>
 public static unsafe class ActiveSet
 {
-    /// <summary>counts[b] = number of f[b, i] &gt; 0; returns the largest.</summary>
-    public static int Count(ReadOnlySpan<float> f, int rows, int n, Span<int> counts)
-    {
-        int max = 0;
-        for (int b = 0; b < rows; b++)
-        {
-            var row = f.Slice(b * n, n);
-            int c = 0, i = 0;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (; i <= n - 16; i += 16)
-                    c += BitOperations.PopCount(Vector512.GreaterThan(Vector512.Create(row.Slice(i, 16)), Vector512<float>.Zero).ExtractMostSignificantBits());
-            }
-            for (; i < n; i++)
-            {
-                if (row[i] > 0f)
-                    c++;
-            }
-            counts[b] = c;
-            max = Math.Max(max, c);
-        }
-        return max;
-    }
-
     /// <summary>
     /// Writes each row's positive entries of <paramref name="f"/> in increasing index order, then zero
     /// padding, into values/indices [rows, width]. <paramref name="counts"/> are the rows' positive
-    /// entries (as <see cref="Count"/> finds them), each at most <paramref name="width"/>.
+    /// entries (as <see cref="ReluL1.Forward"/> and <see cref="Gated.Activate"/> count them), each at most <paramref name="width"/>.
     /// </summary>
     public static void Gather(ReadOnlySpan<float> f, int rows, int n, int width, ReadOnlySpan<int> counts, Span<float> values, Span<int> indices,
         int threads) =>

@@ -188,13 +188,12 @@ public class GradientTests
             p.EncoderWeight[i] = (float)(rng.NextDouble() - 0.5);
         Array.Fill(p.EncoderBias, -0.9f);
         var f = new float[rows * 64];
-        var counts = new int[rows];
         var xc = new float[rows * 6];
         BatchMath.SubtractRows(x, p.DecoderBias, rows, xc);
         Sae.Numerics.Gemm.MultiplyABt(xc, p.EncoderWeight, f, rows, 64, 6);
         for (int b = 0; b < rows; b++)
             for (int i = 0; i < 64; i++) f[b * 64 + i] = Math.Max(0, f[b * 64 + i] + p.EncoderBias[i]);
-        int width = Sae.Numerics.ActiveSet.Count(f, rows, 64, counts);
+        int width = Enumerable.Range(0, rows).Max(b => Enumerable.Range(0, 64).Count(i => f[b * 64 + i] > 0f));
         Assert.InRange(width, 1, 64 / ReluL1Model.SparseDensityLimit);
         AssertMatchesReference(config, p, x, rows);
     }
